@@ -1,0 +1,91 @@
+"""The REST API at /api/v1/: one NinjaAPI, one router per app, JSON errors a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from dxgov.accounts.actions import authenticate_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_token(token)
+        if user is not None:
+            # Endpoints read request.user whichever way the caller signed in.
+            request.user = user
+        return user
+
+
+class ActiveSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="dxgov API",
+    version="1",
+    description="Command and monitoring platform for national digital transformation.",
+    auth=[BearerToken(), ActiveSession()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"message": message, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    message = str(exc) if exc.args else _("Not found.")
+    return _error(request, message, 404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, str(exc) or _("You may not do this."), 403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = _("Sign in, or send a valid token as 'Authorization: Bearer <token>'.")
+    return _error(request, message, 401)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in error.get("loc", [])), "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    first = errors[0] if errors else {"field": "", "message": ""}
+    message = _("Invalid input in %(field)s: %(message)s") % first
+    return _error(request, message, 422, errors=errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    messages = exc.messages
+    return _error(request, " ".join(messages), 400, errors=messages)
+
+
+class BadRequest(Exception):
+    """Input that parses but cannot be served (a date out of range, say)."""
+
+
+@api.exception_handler(BadRequest)
+def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return _error(request, str(exc), 400)
+
+
+api.add_router("/", "dxgov.accounts.api.router")
+api.add_router("/", "dxgov.orgunits.api.router")

@@ -1,0 +1,65 @@
+"""The audit hash chain, as pure functions over plain values (no ORM).
+
+Each event's hash is SHA-256 over a canonical JSON encoding of the event together with
+the previous event's hash, so changing, removing, inserting or reordering any event
+breaks every hash after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "event_type",
+    "target_type",
+    "target_id",
+    "agency_id",
+    "data",
+    "reason",
+    "prev_hash",
+)
+
+
+def canonical(event: Mapping[str, Any]) -> bytes:
+    """Encode the hashed fields deterministically: sorted keys, no spaces, UTF-8."""
+    body = {name: event[name] for name in HASHED_FIELDS}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_hash(event: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    kind: str  # "altered", "broken_link", "gap", "reordered"
+    detail: str
+
+
+def verify_chain(events: Iterable[Mapping[str, Any]]) -> list[ChainProblem]:
+    """Walk events in stored order and report every place where the chain does not hold."""
+    problems: list[ChainProblem] = []
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    for event in events:
+        seq = int(event["seq"])
+        if seq != expected_seq:
+            kind = "reordered" if seq < expected_seq else "gap"
+            problems.append(ChainProblem(seq, kind, f"expected event {expected_seq}, found {seq}"))
+        if event["prev_hash"] != expected_prev:
+            problems.append(ChainProblem(seq, "broken_link", "previous hash does not match"))
+        if event_hash(event) != event["hash"]:
+            problems.append(ChainProblem(seq, "altered", "content does not match its hash"))
+        expected_prev = event["hash"]
+        expected_seq = seq + 1
+    return problems

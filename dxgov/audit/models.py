@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    ORGUNITS_LOADED = "orgunits.loaded", _("Administrative units loaded")
+    AGENCY_UPDATED = "agency.updated", _("Agency details changed")
+    USER_CREATED = "user.created", _("User created")
+    USER_UPDATED = "user.updated", _("User changed")
+    PASSWORD_CHANGED = "user.password_changed", _("Password changed")
+    TOKEN_CREATED = "token.created", _("API token created")
+    TOKEN_REVOKED = "token.revoked", _("API token revoked")
+
+
+class AuditEvent(models.Model):
+    """One state change, chained to the previous one by hash (see audit.chain)."""
+
+    seq = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A snapshot of who acted, so the record reads the same after the user is renamed.
+    actor_label = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=64, choices=EventType.choices)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    agency = models.ForeignKey(
+        "orgunits.Agency", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event_type} {self.target_type}:{self.target_id}"
+
+
+class ChainHead(models.Model):
+    """A single row holding the chain's tip; locking it serialises appends."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -1,0 +1,85 @@
+"""Append an audit event in the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from dxgov.audit.chain import GENESIS_HASH, event_hash
+from dxgov.audit.models import AuditEvent, ChainHead, EventType
+
+
+class AuditOutsideTransaction(RuntimeError):
+    """Raised when an event would be written outside the change it records."""
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    # Store exactly what was hashed: dates, decimals and UUIDs become strings first.
+    plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return plain
+
+
+def record(
+    *,
+    event_type: EventType,
+    acting_user: Any,
+    target: Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    agency_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransaction(
+            "audit events must be written inside the action's transaction"
+        )
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+    head, _ = ChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+    )
+    actor_id = acting_user.pk if acting_user is not None else None
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "occurred_at": now.isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": acting_user.get_username() if acting_user is not None else "system",
+        "event_type": str(event_type),
+        "target_type": target_type,
+        "target_id": target_id,
+        "agency_id": agency_id,
+        "data": _plain(data or {}),
+        "reason": reason,
+        "prev_hash": head.hash,
+    }
+    digest = event_hash(fields)
+    event = AuditEvent.objects.create(**{**fields, "occurred_at": now}, hash=digest)
+    head.seq, head.hash = event.seq, digest
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def event_as_dict(event: AuditEvent) -> dict[str, Any]:
+    """The hashed fields as plain values, in the form audit.chain expects."""
+    return {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "event_type": event.event_type,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "agency_id": event.agency_id,
+        "data": event.data,
+        "reason": event.reason,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }

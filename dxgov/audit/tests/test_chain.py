@@ -1,0 +1,60 @@
+"""The audit hash chain: appended in the action's transaction, and tampering shows."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from django.db import transaction
+
+from dxgov.audit.chain import GENESIS_HASH, verify_chain
+from dxgov.audit.models import AuditEvent, EventType
+from dxgov.audit.record import AuditOutsideTransaction, event_as_dict, record
+
+
+def _append(n: int) -> None:
+    for i in range(n):
+        with transaction.atomic():
+            record(
+                event_type=EventType.AGENCY_UPDATED,
+                acting_user=None,
+                target_type="test",
+                target_id=str(i),
+                data={"n": i, "text": "Phú Thọ"},
+            )
+
+
+def _events() -> list[dict]:
+    return [event_as_dict(e) for e in AuditEvent.objects.order_by("id")]
+
+
+@pytest.mark.django_db
+def test_chain_links_each_event_to_the_previous() -> None:
+    _append(3)
+    events = _events()
+    assert events[0]["seq"] == 1 and events[0]["prev_hash"] == GENESIS_HASH
+    assert all(b["prev_hash"] == a["hash"] for a, b in pairwise(events))
+    assert verify_chain(events) == []
+
+
+@pytest.mark.django_db
+def test_altered_event_is_detected() -> None:
+    _append(3)
+    target = AuditEvent.objects.get(target_id="1", target_type="test")
+    AuditEvent.objects.filter(pk=target.pk).update(data={"n": 99})
+    problems = verify_chain(_events())
+    assert [(p.seq, p.kind) for p in problems] == [(target.seq, "altered")]
+
+
+@pytest.mark.django_db
+def test_deleted_event_is_detected() -> None:
+    _append(3)
+    gone = AuditEvent.objects.get(target_id="1", target_type="test")
+    AuditEvent.objects.filter(pk=gone.pk).delete()
+    kinds = {p.kind for p in verify_chain(_events())}
+    assert {"gap", "broken_link"} <= kinds
+
+
+def test_writing_outside_a_transaction_is_refused() -> None:
+    with pytest.raises(AuditOutsideTransaction):
+        record(event_type=EventType.AGENCY_UPDATED, acting_user=None)

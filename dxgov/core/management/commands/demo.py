@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from dxgov.core.demo import DEMO_PASSWORD, load_demo_users
+from dxgov.orgunits.actions import load_orgunits
+
+
+class Command(BaseCommand):
+    help = "Load reference data (units, agencies) and demo accounts. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = load_orgunits(acting_user=None)
+        self.stdout.write(
+            f"reference data: {result.totals.get('units', 0)} units, "
+            f"{result.totals.get('agencies', 0)} agencies"
+            + ("" if result.changed else " (already up to date)")
+        )
+        people = load_demo_users()
+        self.stdout.write("\nDemo accounts (password for all: " + DEMO_PASSWORD + "):")
+        for person, was_created in people:
+            mark = "new" if was_created else "kept"
+            self.stdout.write(
+                f"  {person.username:<20} {person.role.label:<24} {person.agency_code:<14} [{mark}]"
+            )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgunitsConfig(AppConfig):
+    name = "dxgov.orgunits"
+    label = "orgunits"

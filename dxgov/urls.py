@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from dxgov.api import api
+from dxgov.core import views as core_views
+
+urlpatterns = [
+    path("", include("dxgov.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("dxgov.accounts.urls")),
+    path("", include("dxgov.orgunits.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler400 = "dxgov.core.views.bad_request"
+handler403 = "dxgov.core.views.permission_denied"
+handler404 = "dxgov.core.views.page_not_found"
+handler500 = "dxgov.core.views.server_error"
