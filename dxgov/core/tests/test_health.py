@@ -37,3 +37,20 @@ def test_requests_are_logged_as_json(caplog: pytest.LogCaptureFixture) -> None:
     assert record.path == "/healthz" and record.status == 200  # type: ignore[attr-defined]
     assert "secret" not in record.getMessage() and "secret" not in str(record.__dict__)
     assert response["X-Request-ID"]
+
+
+def test_api_docs_load_nothing_from_outside(client) -> None:  # type: ignore[no-untyped-def]
+    from dxgov.accounts.models import User
+
+    client.force_login(User.objects.get(username="phutho.canbo"))
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger" in html.lower()
+    assert "cdn" not in html and "https://" not in html
+
+
+def test_pages_load_nothing_from_outside(client) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    html = client.get("/accounts/login/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/") or s.startswith("#") for s in sources), sources
