@@ -36,3 +36,20 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class VietnameseFirstMiddleware:
+    """Pages are Vietnamese unless the user chose English with the switch (a cookie).
+
+    Many officials' computers run an English operating system, so the browser's
+    Accept-Language says little about the reader; it is ignored for pages. API clients may
+    still ask for English error messages with Accept-Language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -18,6 +18,11 @@ def test_login_page_is_vietnamese_by_default() -> None:
     assert 'lang="vi"' in html and "Đăng nhập" in html
 
 
+def test_vietnamese_even_when_the_browser_prefers_english() -> None:
+    html = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in html and "Đăng nhập" in html
+
+
 def test_english_switch() -> None:
     client = Client()
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
