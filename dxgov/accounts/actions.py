@@ -13,7 +13,7 @@ from django.utils import timezone
 from dxgov.accounts import tokens
 from dxgov.accounts.models import ApiToken, Role, User
 from dxgov.audit.models import EventType
-from dxgov.audit.record import record
+from dxgov.audit.record import changes, record
 from dxgov.orgunits.models import Agency
 
 
@@ -57,7 +57,7 @@ def update_user(
     user.full_clean()
     user.save(update_fields=["agency", "role", "full_name", "email"])
     new = {"agency": agency.code, "role": str(role), "full_name": full_name, "email": email}
-    changed = {k: {"old": old[k], "new": new[k]} for k in new if old[k] != new[k]}
+    changed = changes(old, new)
     if changed:
         record(
             event_type=EventType.USER_UPDATED,

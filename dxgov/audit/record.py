@@ -83,3 +83,8 @@ def event_as_dict(event: AuditEvent) -> dict[str, Any]:
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields that differ, as {"field": {"old": …, "new": …}} for an event's data."""
+    return {k: {"old": old.get(k), "new": new[k]} for k in new if old.get(k) != new[k]}

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from dxgov.audit.models import EventType
-from dxgov.audit.record import record
+from dxgov.audit.record import changes, record
 from dxgov.orgunits import agencies as agency_data
 from dxgov.orgunits import registry, source
 from dxgov.orgunits.models import Agency, OrgUnit, Succession
@@ -211,12 +211,11 @@ def update_agency_contact(
         setattr(agency, name, value)
     agency.full_clean()
     agency.save(update_fields=list(new))
-    changed = {k: {"old": old[k], "new": new[k]} for k in new if old[k] != new[k]}
     record(
         event_type=EventType.AGENCY_UPDATED,
         acting_user=acting_user,
         target=agency,
         agency_id=agency.pk,
-        data=changed,
+        data=changes(old, new),
     )
     return agency

@@ -21,13 +21,16 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
+def in_force_on(day: date) -> Q:
+    """Rows valid on `day`: valid_from and valid_to are inclusive, null means open-ended."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
     def on(self, day: date) -> OrgUnitQuerySet:
-        """Units in force on `day` (valid_from and valid_to are inclusive)."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(in_force_on(day))
 
     def search(self, text: str) -> OrgUnitQuerySet:
         return self.filter(search_text__contains=fold(text))
@@ -96,10 +99,7 @@ class AgencyKind(models.TextChoices):
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def on(self, day: date) -> AgencyQuerySet:
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(in_force_on(day))
 
     def current(self) -> AgencyQuerySet:
         return self.filter(valid_to__isnull=True)
