@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dxgov.audit",
     "dxgov.orgunits",
     "dxgov.accounts",
+    "dxgov.directives",
 ]
 
 MIDDLEWARE = [
