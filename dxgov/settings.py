@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dxgov.audit",
     "dxgov.orgunits",
     "dxgov.accounts",
+    "dxgov.directives",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,16 @@ class EventType(models.TextChoices):
     PASSWORD_CHANGED = "user.password_changed", _("Password changed")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    DIRECTIVE_CREATED = "directive.created", _("Directive created")
+    TASK_CREATED = "task.created", _("Task assigned")
+    TASK_PROGRESS_REPORTED = "task.progress_reported", _("Task progress reported")
+    TASK_MARKED_DONE = "task.marked_done", _("Task reported done")
+    TASK_CONFIRMED = "task.confirmed", _("Task completion confirmed")
+    TASK_RETURNED = "task.returned", _("Task returned")
+    TASK_OVERDUE = "task.overdue", _("Task became overdue")
+    EXTENSION_REQUESTED = "task.extension_requested", _("Deadline extension requested")
+    EXTENSION_APPROVED = "task.extension_approved", _("Deadline extension approved")
+    EXTENSION_REFUSED = "task.extension_refused", _("Deadline extension refused")
 
 
 class AuditEvent(models.Model):

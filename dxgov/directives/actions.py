@@ -1,0 +1,492 @@
+"""Writes to directives and tasks: each one transaction, checked, and audited.
+
+Who may do what:
+- central coordinators and administrators create directives and tasks, confirm or return a
+  task reported done, and decide extension requests;
+- the lead agency's leaders and officers (anyone of those roles whose agency contains the
+  lead agency) report progress, mark a task done and request an extension.
+
+A task outside the user's scope (neither its lead nor a coordinating agency is in scope) does
+not exist for them (Http404); inside it, a missing right is PermissionDenied. A refused
+status change raises rules.TransitionNotAllowed; bad input raises ValidationError. Either way
+nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxgov.accounts.access import in_scope
+from dxgov.accounts.models import Role, User
+from dxgov.audit.models import EventType
+from dxgov.audit.record import record
+from dxgov.directives import rules
+from dxgov.directives.models import (
+    Directive,
+    DirectiveKind,
+    ExtensionRequest,
+    ExtensionState,
+    ProgressReport,
+    Task,
+    TaskStatus,
+)
+from dxgov.directives.rules import Action
+from dxgov.orgunits.models import Agency
+
+CENTRAL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+LEAD_ROLES = frozenset({Role.LEADER, Role.OFFICER})
+
+
+# --- permission -------------------------------------------------------------------------
+
+
+def _role(user: Any) -> Role | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return Role(user.role)
+
+
+def can_see_task(user: Any, task: Task) -> bool:
+    """Whether the task is in the user's scope: its lead or a coordinating agency is."""
+    if in_scope(user, task.lead_agency):
+        return True
+    return any(in_scope(user, agency) for agency in task.coordinating_agencies.all())
+
+
+def _not_found() -> Http404:
+    return Http404(_("No such task in your scope."))
+
+
+def _require_central(user: Any) -> None:
+    if _role(user) not in CENTRAL_ROLES:
+        raise PermissionDenied(_("Only a central coordinator or an administrator can do this."))
+
+
+def _require_central_for(user: Any, task: Task) -> None:
+    if not can_see_task(user, task):
+        raise _not_found()
+    _require_central(user)
+
+
+def _require_lead_for(user: Any, task: Task) -> None:
+    if not can_see_task(user, task):
+        raise _not_found()
+    if _role(user) not in LEAD_ROLES or not in_scope(user, task.lead_agency):
+        raise PermissionDenied(
+            _("Only the lead agency's leaders and officers can report on this task.")
+        )
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _today(today: date | None) -> date:
+    return today if today is not None else timezone.localdate()
+
+
+def _locked(task: Task) -> Task:
+    """The task's row, locked for the rest of the transaction."""
+    return (
+        Task.objects.select_for_update().select_related("directive", "lead_agency").get(pk=task.pk)
+    )
+
+
+def _copy_back(locked: Model, original: Model, fields: Iterable[str]) -> None:
+    # Keep the caller's instance in step with what was saved.
+    for name in fields:
+        setattr(original, name, getattr(locked, name))
+
+
+def _change(old: Any, new: Any) -> dict[str, Any]:
+    return {"old": old, "new": new}
+
+
+def _audit_task(
+    event_type: EventType,
+    acting_user: Any,
+    task: Task,
+    old_status: str,
+    reason: str = "",
+    **extra: Any,
+) -> None:
+    record(
+        event_type=event_type,
+        acting_user=acting_user,
+        target=task,
+        agency_id=task.lead_agency_id,
+        data={"status": _change(old_status, task.status), **extra},
+        reason=reason,
+    )
+
+
+def _set_status(task: Task, status: rules.Status) -> None:
+    task.status = TaskStatus(status.value)
+
+
+# --- directives and tasks ---------------------------------------------------------------
+
+
+@transaction.atomic
+def create_directive(
+    *,
+    acting_user: User,
+    kind: str,
+    number: str,
+    issued_on: date,
+    issuing_agency: Agency,
+    title: str,
+    summary: str = "",
+) -> Directive:
+    _require_central(acting_user)
+    number = number.strip()
+    errors: dict[str, str] = {}
+    if kind not in DirectiveKind.values:
+        errors["kind"] = _("Unknown kind of directive: %(kind)s.") % {"kind": kind}
+    if not number:
+        errors["number"] = _("Give the directive's number and symbol, e.g. 155/NQ-CP.")
+    elif Directive.objects.filter(number=number).exists():
+        errors["number"] = _("A directive numbered %(number)s already exists.") % {"number": number}
+    if not title.strip():
+        errors["title"] = _("Give the directive's title.")
+    if errors:
+        raise ValidationError(errors)
+    directive = Directive(
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        issuing_agency=issuing_agency,
+        title=title.strip(),
+        summary=summary.strip(),
+    )
+    directive.full_clean()
+    directive.save()
+    record(
+        event_type=EventType.DIRECTIVE_CREATED,
+        acting_user=acting_user,
+        target=directive,
+        agency_id=issuing_agency.pk,
+        data={
+            "kind": kind,
+            "number": number,
+            "issued_on": issued_on,
+            "issuing_agency": issuing_agency.code,
+            "title": directive.title,
+        },
+    )
+    return directive
+
+
+@transaction.atomic
+def create_task(
+    *,
+    acting_user: User,
+    directive: Directive,
+    content: str,
+    lead_agency: Agency | None,
+    deadline: date | None = None,
+    coordinating_agencies: Iterable[Agency] = (),
+    expected_result: str = "",
+    is_key: bool = False,
+    parent: Task | None = None,
+    today: date | None = None,
+) -> Task:
+    """Assign a task; its original deadline is its deadline, fixed from now on."""
+    _require_central(acting_user)
+    coordinating = list(coordinating_agencies)
+    errors: dict[str, str] = {}
+    if not content.strip():
+        errors["content"] = _("Describe the task.")
+    if lead_agency is None:
+        errors["lead_agency"] = _("A task needs a lead agency.")
+    elif any(agency.pk == lead_agency.pk for agency in coordinating):
+        errors["coordinating_agencies"] = _("The lead agency cannot also be a coordinating agency.")
+    problem = rules.deadline_problem(deadline, directive.issued_on)
+    if problem:
+        errors["deadline"] = problem
+    if parent is not None and parent.directive_id != directive.pk:
+        errors["parent"] = _("A sub-task must belong to the same directive as its parent.")
+    if errors:
+        raise ValidationError(errors)
+    assert lead_agency is not None  # checked above
+    task = Task(
+        directive=directive,
+        content=content.strip(),
+        lead_agency=lead_agency,
+        original_deadline=deadline,
+        deadline=deadline,
+        expected_result=expected_result.strip(),
+        is_key=is_key,
+        parent=parent,
+    )
+    _set_status(task, rules.status_on(deadline, _today(today)))
+    task.full_clean()
+    task.save()
+    task.coordinating_agencies.set(coordinating)
+    record(
+        event_type=EventType.TASK_CREATED,
+        acting_user=acting_user,
+        target=task,
+        agency_id=lead_agency.pk,
+        data={
+            "status": _change(None, task.status),
+            "directive": directive.number,
+            "lead_agency": lead_agency.code,
+            "coordinating_agencies": sorted(agency.code for agency in coordinating),
+            "deadline": deadline,
+            "is_key": is_key,
+        },
+    )
+    return task
+
+
+# --- the lead agency's side -------------------------------------------------------------
+
+
+@transaction.atomic
+def report_progress(
+    *, acting_user: User, task: Task, percent: int, narrative: str
+) -> ProgressReport:
+    _require_lead_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(locked.status, Action.REPORT_PROGRESS)
+    errors: dict[str, str] = {}
+    if not 0 <= percent <= 100:
+        errors["percent"] = _("Progress is a percentage from 0 to 100.")
+    if not narrative.strip():
+        errors["narrative"] = _("Describe the progress made.")
+    if errors:
+        raise ValidationError(errors)
+    report = ProgressReport.objects.create(
+        task=locked, author=acting_user, percent=percent, narrative=narrative.strip()
+    )
+    old_status, old_percent = locked.status, locked.progress_percent
+    _set_status(locked, new_status)
+    locked.progress_percent = percent
+    locked.save(update_fields=["status", "progress_percent"])
+    _copy_back(locked, task, ["status", "progress_percent"])
+    _audit_task(
+        EventType.TASK_PROGRESS_REPORTED,
+        acting_user,
+        locked,
+        old_status,
+        progress_percent=_change(old_percent, percent),
+        progress_report=report.pk,
+    )
+    return report
+
+
+@transaction.atomic
+def mark_task_done(
+    *,
+    acting_user: User,
+    task: Task,
+    completed_on: date | None = None,
+    today: date | None = None,
+) -> Task:
+    """The lead agency reports the task done; it then awaits the coordinator's confirmation."""
+    _require_lead_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(locked.status, Action.MARK_DONE)
+    day = _today(today)
+    completed = completed_on or day
+    if completed > day:
+        raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
+    if completed < locked.directive.issued_on:
+        raise ValidationError(
+            {"completed_on": _("The completion date is before the directive was issued.")}
+        )
+    old_status = locked.status
+    _set_status(locked, new_status)
+    locked.completed_on = completed
+    locked.progress_percent = 100
+    fields = ["status", "completed_on", "progress_percent"]
+    locked.save(update_fields=fields)
+    _copy_back(locked, task, fields)
+    _audit_task(EventType.TASK_MARKED_DONE, acting_user, locked, old_status, completed_on=completed)
+    return locked
+
+
+@transaction.atomic
+def request_extension(
+    *,
+    acting_user: User,
+    task: Task,
+    requested_deadline: date,
+    reason: str,
+    today: date | None = None,
+) -> ExtensionRequest:
+    _require_lead_for(acting_user, task)
+    locked = _locked(task)
+    rules.check_transition(locked.status, Action.REQUEST_EXTENSION)
+    errors: dict[str, str] = {}
+    problem = rules.extension_problem(locked.deadline, requested_deadline, _today(today))
+    if problem:
+        errors["requested_deadline"] = problem
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    if locked.extension_requests.filter(state=ExtensionState.PENDING).exists():
+        errors["task"] = _("An extension request for this task is already awaiting a decision.")
+    if errors:
+        raise ValidationError(errors)
+    assert locked.deadline is not None  # extension_problem refuses a task without one
+    extension = ExtensionRequest.objects.create(
+        task=locked,
+        requested_deadline=requested_deadline,
+        previous_deadline=locked.deadline,
+        reason=reason.strip(),
+        requested_by=acting_user,
+    )
+    _audit_task(
+        EventType.EXTENSION_REQUESTED,
+        acting_user,
+        locked,
+        locked.status,
+        reason=extension.reason,
+        extension_request=extension.pk,
+        deadline=_change(locked.deadline, requested_deadline),
+    )
+    return extension
+
+
+# --- the coordinator's side -------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_task(*, acting_user: User, task: Task) -> Task:
+    """Confirm a task reported done: on time or late against its ORIGINAL deadline."""
+    _require_central_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(
+        locked.status,
+        Action.CONFIRM,
+        deadline=locked.deadline,
+        original_deadline=locked.original_deadline,
+        completed_on=locked.completed_on,
+    )
+    old_status = locked.status
+    _set_status(locked, new_status)
+    locked.save(update_fields=["status"])
+    _copy_back(locked, task, ["status"])
+    _audit_task(
+        EventType.TASK_CONFIRMED,
+        acting_user,
+        locked,
+        old_status,
+        completed_on=locked.completed_on,
+        original_deadline=locked.original_deadline,
+    )
+    return locked
+
+
+@transaction.atomic
+def return_task(*, acting_user: User, task: Task, reason: str, today: date | None = None) -> Task:
+    """Send a task reported done back to its lead agency: open or overdue again."""
+    _require_central_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(
+        locked.status, Action.RETURN_TASK, today=_today(today), deadline=locked.deadline
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task is returned.")})
+    old_status, old_completed = locked.status, locked.completed_on
+    _set_status(locked, new_status)
+    locked.completed_on = None
+    fields = ["status", "completed_on"]
+    locked.save(update_fields=fields)
+    _copy_back(locked, task, fields)
+    _audit_task(
+        EventType.TASK_RETURNED,
+        acting_user,
+        locked,
+        old_status,
+        reason=reason.strip(),
+        completed_on=_change(old_completed, None),
+    )
+    return locked
+
+
+@transaction.atomic
+def decide_extension(
+    *,
+    acting_user: User,
+    extension: ExtensionRequest,
+    approve: bool,
+    note: str = "",
+    today: date | None = None,
+) -> ExtensionRequest:
+    """Approve (the deadline moves; the original deadline never does) or refuse, with a note."""
+    _require_central_for(acting_user, extension.task)
+    locked_ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    task = _locked(extension.task)
+    if locked_ext.state != ExtensionState.PENDING:
+        raise ValidationError(_("This extension request has already been decided."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the extension is refused.")})
+    old_status, old_deadline = task.status, task.deadline
+    if approve:
+        new_status = rules.check_transition(
+            task.status,
+            Action.APPROVE_EXTENSION,
+            today=_today(today),
+            deadline=locked_ext.requested_deadline,
+        )
+        original, working = rules.extended_deadlines(
+            task.original_deadline, task.deadline, locked_ext.requested_deadline
+        )
+        _set_status(task, new_status)
+        task.original_deadline, task.deadline = original, working
+        fields = ["status", "original_deadline", "deadline"]
+        task.save(update_fields=fields)
+        _copy_back(task, extension.task, fields)
+    locked_ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+    locked_ext.decided_by = acting_user
+    locked_ext.decided_at = timezone.now()
+    locked_ext.decision_note = note.strip()
+    ext_fields = ["state", "decided_by", "decided_at", "decision_note"]
+    locked_ext.save(update_fields=ext_fields)
+    _copy_back(locked_ext, extension, ext_fields)
+    _audit_task(
+        EventType.EXTENSION_APPROVED if approve else EventType.EXTENSION_REFUSED,
+        acting_user,
+        task,
+        old_status,
+        reason=locked_ext.decision_note,
+        extension_request=locked_ext.pk,
+        deadline=_change(old_deadline, task.deadline),
+        original_deadline=task.original_deadline,
+    )
+    return locked_ext
+
+
+@transaction.atomic
+def refresh_overdue(*, acting_user: User | None = None, today: date | None = None) -> int:
+    """Move open tasks whose deadline has passed to overdue; returns how many moved.
+
+    Run by the system (acting_user None) or by a coordinator or administrator.
+    """
+    if acting_user is not None:
+        _require_central(acting_user)
+    day = _today(today)
+    moved = 0
+    due = Task.objects.select_for_update().filter(
+        status=TaskStatus.OPEN, deadline__isnull=False, deadline__lt=day
+    )
+    for task in due.order_by("pk"):
+        new_status = rules.status_on(task.deadline, day)
+        if new_status != rules.Status.OVERDUE:
+            continue
+        old_status = task.status
+        _set_status(task, new_status)
+        task.save(update_fields=["status"])
+        _audit_task(EventType.TASK_OVERDUE, acting_user, task, old_status, deadline=task.deadline)
+        moved += 1
+    return moved

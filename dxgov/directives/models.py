@@ -1,0 +1,154 @@
+"""Directives (văn bản chỉ đạo), the tasks they assign, progress reports and extensions.
+
+Every write goes through dxgov.directives.actions; the status rules are in rules.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dxgov.directives.rules import Status
+
+
+class DirectiveKind(models.TextChoices):
+    NGHI_QUYET = "nghi_quyet", _("Nghị quyết")
+    CHI_THI = "chi_thi", _("Chỉ thị")
+    QUYET_DINH = "quyet_dinh", _("Quyết định")
+    KET_LUAN = "ket_luan", _("Kết luận")
+    THONG_BAO_KET_LUAN = "thong_bao_ket_luan", _("Thông báo kết luận")
+
+
+class TaskStatus(models.TextChoices):
+    # The same codes as rules.Status (a test keeps them in step).
+    OPEN = Status.OPEN.value, _("Open within deadline")
+    OVERDUE = Status.OVERDUE.value, _("Overdue")
+    DONE_ON_TIME = Status.DONE_ON_TIME.value, _("Completed on time")
+    DONE_LATE = Status.DONE_LATE.value, _("Completed late")
+    AWAITING_CONFIRMATION = Status.AWAITING_CONFIRMATION.value, _("Awaiting confirmation")
+    POSTPONED = Status.POSTPONED.value, _("Postponed")
+    CANCELLED = Status.CANCELLED.value, _("Cancelled")
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Directive(models.Model):
+    """A directing document (resolution, directive, decision, conclusion) that assigns tasks."""
+
+    kind = models.CharField(max_length=32, choices=DirectiveKind.choices)
+    # Number and symbol as printed, e.g. "155/NQ-CP" or "34/CT-TTg".
+    number = models.CharField(max_length=64, unique=True)
+    issued_on = models.DateField()
+    issuing_agency = models.ForeignKey(
+        "orgunits.Agency", on_delete=models.PROTECT, related_name="directives_issued"
+    )
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Task(models.Model):
+    """One task a directive assigns to a lead agency, with its deadline and status."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="tasks")
+    content = models.TextField()
+    lead_agency = models.ForeignKey(
+        "orgunits.Agency", on_delete=models.PROTECT, related_name="tasks_led"
+    )
+    coordinating_agencies = models.ManyToManyField(
+        "orgunits.Agency", blank=True, related_name="tasks_coordinated"
+    )
+    # original_deadline is set once, at creation; an approved extension moves only deadline.
+    original_deadline = models.DateField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    expected_result = models.TextField(blank=True)
+    is_key = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=32, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["directive", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__lte=100), name="task_progress_at_most_100"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.directive.number}: {self.content[:60]}"
+
+
+class ProgressReport(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="progress_reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    narrative = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["task", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="progress_report_percent_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.percent}%"
+
+
+class ExtensionRequest(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="extension_requests")
+    requested_deadline = models.DateField()
+    # The working deadline when the request was made.
+    previous_deadline = models.DateField()
+    reason = models.TextField()
+    state = models.CharField(
+        max_length=16, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["task", "created_at", "pk"]
+        constraints = [
+            # At most one request per task waits for a decision.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(state="pending"),
+                name="extension_one_pending_per_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} → {self.requested_deadline} ({self.state})"

@@ -1,0 +1,203 @@
+"""The task status state machine (pure: plain values in and out, no ORM).
+
+Statuses are the Government Office's (vietnam-rules §9, glossary "Directives and tasks"):
+a task is open (within its deadline) or overdue until its lead agency marks it done; it then
+awaits the coordinator's confirmation, which makes it done on time or done late. On time is
+judged against the ORIGINAL deadline, inclusive, even after an approved extension: an extension
+moves the working deadline (so the task stops being overdue) but never the original one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    REPORT_PROGRESS = "report_progress"
+    MARK_DONE = "mark_done"
+    CONFIRM = "confirm"
+    RETURN_TASK = "return_task"
+    POSTPONE = "postpone"
+    RESUME = "resume"
+    CANCEL = "cancel"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+
+
+ACTIVE = frozenset({Status.OPEN, Status.OVERDUE})
+DONE = frozenset({Status.DONE_ON_TIME, Status.DONE_LATE})
+FINAL = DONE | {Status.CANCELLED}
+
+# The statuses each action may start from.
+ALLOWED_FROM: dict[Action, frozenset[Status]] = {
+    Action.REPORT_PROGRESS: ACTIVE,
+    Action.MARK_DONE: ACTIVE,
+    Action.CONFIRM: frozenset({Status.AWAITING_CONFIRMATION}),
+    Action.RETURN_TASK: frozenset({Status.AWAITING_CONFIRMATION}),
+    Action.POSTPONE: ACTIVE,
+    Action.RESUME: frozenset({Status.POSTPONED}),
+    Action.CANCEL: ACTIVE | {Status.AWAITING_CONFIRMATION, Status.POSTPONED},
+    Action.REQUEST_EXTENSION: ACTIVE,
+    Action.APPROVE_EXTENSION: ACTIVE,
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """An action the task's current status does not allow; the message says why."""
+
+    def __init__(self, message: str, *, current: str, action: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.current = current
+        self.action = action
+
+
+def status_label(status: str) -> str:
+    labels = {
+        Status.OPEN: _("open within deadline"),
+        Status.OVERDUE: _("overdue"),
+        Status.DONE_ON_TIME: _("completed on time"),
+        Status.DONE_LATE: _("completed late"),
+        Status.AWAITING_CONFIRMATION: _("awaiting confirmation"),
+        Status.POSTPONED: _("postponed"),
+        Status.CANCELLED: _("cancelled"),
+    }
+    return labels[Status(status)]
+
+
+def is_past(deadline: date | None, today: date) -> bool:
+    """A deadline is met through the whole of its day: only the day after is past it."""
+    return deadline is not None and today > deadline
+
+
+def completion_status(original_deadline: date | None, completed_on: date) -> Status:
+    """Done on time when completed on or before the original deadline (or with none)."""
+    if is_past(original_deadline, completed_on):
+        return Status.DONE_LATE
+    return Status.DONE_ON_TIME
+
+
+def status_on(
+    deadline: date | None,
+    today: date,
+    completed_on: date | None = None,
+    original_deadline: date | None = None,
+) -> Status:
+    """The status a task should have on `today`, from its dates alone.
+
+    Not completed: open while today is on or before the (current) deadline, overdue after.
+    Completed: done on time or late against the original deadline (the deadline if none).
+    """
+    if completed_on is not None:
+        return completion_status(original_deadline or deadline, completed_on)
+    return Status.OVERDUE if is_past(deadline, today) else Status.OPEN
+
+
+def _refusal(current: Status, action: Action) -> str:
+    if current == Status.CANCELLED:
+        return _("The task has been cancelled; nothing more can be done on it.")
+    if current in DONE:
+        return _("The task is already completed and confirmed; it can no longer be changed.")
+    if action in {Action.CONFIRM, Action.RETURN_TASK}:
+        return _(
+            "Only a task awaiting confirmation can be confirmed or returned; "
+            "this one is %(status)s."
+        ) % {"status": status_label(current)}
+    if current == Status.AWAITING_CONFIRMATION:
+        return _(
+            "The task has been reported done and is awaiting confirmation; the coordinator "
+            "must confirm it or return it first."
+        )
+    if current == Status.POSTPONED:
+        return _("The task is postponed; resume it first.")
+    if action == Action.RESUME:
+        return _("Only a postponed task can be resumed; this one is %(status)s.") % {
+            "status": status_label(current)
+        }
+    return _("This cannot be done on a task that is %(status)s.") % {
+        "status": status_label(current)
+    }
+
+
+def check_transition(
+    current: str,
+    action: str,
+    *,
+    today: date | None = None,
+    deadline: date | None = None,
+    original_deadline: date | None = None,
+    completed_on: date | None = None,
+) -> Status:
+    """The status after `action`, or TransitionNotAllowed saying why not.
+
+    The dates matter for some actions: `confirm` needs `completed_on` (judged against
+    `original_deadline`); `return_task`, `resume` and `approve_extension` need `today` and the
+    (new) `deadline` to decide between open and overdue.
+    """
+    status, act = Status(current), Action(action)
+    if status not in ALLOWED_FROM[act]:
+        raise TransitionNotAllowed(_refusal(status, act), current=status, action=act)
+    if act in {Action.REPORT_PROGRESS, Action.REQUEST_EXTENSION}:
+        return status
+    if act == Action.MARK_DONE:
+        return Status.AWAITING_CONFIRMATION
+    if act == Action.POSTPONE:
+        return Status.POSTPONED
+    if act == Action.CANCEL:
+        return Status.CANCELLED
+    if act == Action.CONFIRM:
+        if completed_on is None:
+            raise TransitionNotAllowed(
+                _("The task has no completion date, so it cannot be confirmed."),
+                current=status,
+                action=act,
+            )
+        return completion_status(original_deadline or deadline, completed_on)
+    # return_task, resume, approve_extension: back to work, judged by the working deadline.
+    if today is None:
+        raise TypeError(f"{act} needs today's date")
+    return status_on(deadline, today)
+
+
+def extended_deadlines(
+    original_deadline: date | None, deadline: date | None, new_deadline: date
+) -> tuple[date, date]:
+    """(original, working) deadlines after an approved extension: the original never moves."""
+    original = original_deadline or deadline or new_deadline
+    return original, new_deadline
+
+
+def extension_problem(deadline: date | None, requested: date, today: date) -> str | None:
+    """Why a requested deadline cannot be asked for, or None when it can."""
+    if deadline is None:
+        return _("The task has no deadline, so there is nothing to extend.")
+    if requested <= deadline:
+        return _("The requested deadline must be later than the current deadline (%(day)s).") % {
+            "day": deadline.strftime("%d/%m/%Y")
+        }
+    if requested < today:
+        return _("The requested deadline is already in the past.")
+    return None
+
+
+def deadline_problem(deadline: date | None, issued_on: date) -> str | None:
+    """Why a task's deadline is unacceptable for a directive issued on `issued_on`."""
+    if deadline is not None and deadline < issued_on:
+        return _("The deadline (%(deadline)s) is before the directive was issued (%(issued)s).") % {
+            "deadline": deadline.strftime("%d/%m/%Y"),
+            "issued": issued_on.strftime("%d/%m/%Y"),
+        }
+    return None
