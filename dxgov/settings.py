@@ -182,3 +182,8 @@ DXGOV_TOKEN_DAYS = env_int("DXGOV_TOKEN_DAYS", 365, minimum=1)
 # In development, serve static files from the source folders without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploaded documents and evidence: judged by content (dxgov.core.uploads), capped in size.
+DXGOV_UPLOAD_MAX_BYTES = env_int("DXGOV_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = DXGOV_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

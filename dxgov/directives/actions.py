@@ -14,11 +14,15 @@ nothing is saved.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
@@ -29,8 +33,10 @@ from dxgov.accounts.access import in_scope
 from dxgov.accounts.models import Role, User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import record
+from dxgov.core.uploads import UploadRefused, check_upload
 from dxgov.directives import rules
 from dxgov.directives.models import (
+    Attachment,
     Directive,
     DirectiveKind,
     ExtensionRequest,
@@ -43,6 +49,8 @@ from dxgov.directives.rules import Action
 from dxgov.orgunits.models import Agency
 
 CENTRAL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+DIRECTIVE_FILES = {"pdf", "docx"}
+EVIDENCE_FILES = {"pdf", "docx", "xlsx", "png", "jpeg"}
 LEAD_ROLES = frozenset({Role.LEADER, Role.OFFICER})
 
 
@@ -490,3 +498,109 @@ def refresh_overdue(*, acting_user: User | None = None, today: date | None = Non
         _audit_task(EventType.TASK_OVERDUE, acting_user, task, old_status, deadline=task.deadline)
         moved += 1
     return moved
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: its name as the user gave it, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def _store(*, acting_user: User, upload: Upload, allowed: set[str], **owner: Any) -> Attachment:
+    try:
+        checked = check_upload(
+            upload.name, upload.data, allowed=allowed, max_bytes=settings.DXGOV_UPLOAD_MAX_BYTES
+        )
+    except UploadRefused as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    digest = hashlib.sha256(upload.data).hexdigest()
+    attachment = Attachment(
+        original_name=upload.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=digest,
+        uploaded_by=acting_user,
+        **owner,
+    )
+    attachment.file.save(digest, ContentFile(upload.data), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attach_to_directive(*, acting_user: User, directive: Directive, upload: Upload) -> Attachment:
+    """Attach the directive's text (PDF or DOCX)."""
+    _require_central(acting_user)
+    attachment = _store(
+        acting_user=acting_user, upload=upload, allowed=DIRECTIVE_FILES, directive=directive
+    )
+    record(
+        event_type=EventType.ATTACHMENT_ADDED,
+        acting_user=acting_user,
+        target=directive,
+        agency_id=directive.issuing_agency_id,
+        data={
+            "file": attachment.original_name,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
+    )
+    return attachment
+
+
+def _attach_evidence(
+    *, acting_user: User, task: Task, uploads: Iterable[Upload], report: ProgressReport | None
+) -> list[Attachment]:
+    stored = [
+        _store(
+            acting_user=acting_user,
+            upload=upload,
+            allowed=EVIDENCE_FILES,
+            task=task,
+            progress_report=report,
+        )
+        for upload in uploads
+    ]
+    for attachment in stored:
+        record(
+            event_type=EventType.ATTACHMENT_ADDED,
+            acting_user=acting_user,
+            target=task,
+            agency_id=task.lead_agency_id,
+            data={
+                "file": attachment.original_name,
+                "sha256": attachment.sha256,
+                "size": attachment.size,
+            },
+        )
+    return stored
+
+
+@transaction.atomic
+def report_progress_with_evidence(
+    *, acting_user: User, task: Task, percent: int, narrative: str, uploads: Iterable[Upload] = ()
+) -> ProgressReport:
+    """A progress report and its evidence files, saved together or not at all."""
+    report = report_progress(
+        acting_user=acting_user, task=task, percent=percent, narrative=narrative
+    )
+    _attach_evidence(acting_user=acting_user, task=task, uploads=uploads, report=report)
+    return report
+
+
+@transaction.atomic
+def mark_task_done_with_evidence(
+    *, acting_user: User, task: Task, completed_on: date | None, uploads: Iterable[Upload]
+) -> Task:
+    """Report the task done; evidence of the result is required."""
+    files = list(uploads)
+    if not files:
+        raise ValidationError({"file": _("Attach the result (a document or file) as evidence.")})
+    mark_task_done(acting_user=acting_user, task=task, completed_on=completed_on)
+    _attach_evidence(acting_user=acting_user, task=task, uploads=files, report=None)
+    return task

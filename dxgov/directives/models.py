@@ -152,3 +152,43 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} → {self.requested_deadline} ({self.state})"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored under a content hash, never under the uploader's file name.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A document attached to a directive, or evidence attached to a task's progress report."""
+
+    directive = models.ForeignKey(
+        Directive, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    progress_report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(directive__isnull=False) | models.Q(task__isnull=False),
+                name="attachment_has_an_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,107 @@
+"""Task statistics from plain counts (pure): the seeds' sentence, rates, league table, overdue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+COMPLETED = ("done_on_time", "done_late")
+IN_PROGRESS = ("open", "overdue", "awaiting_confirmation")
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    completed: int
+    on_time: int
+    late: int
+    in_progress: int
+    overdue: int
+    awaiting: int
+    postponed: int
+    cancelled: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of completed tasks completed by their original deadline."""
+        return self.on_time / self.completed if self.completed else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.total if self.total else None
+
+
+def summarise(counts: Mapping[str, int]) -> Summary:
+    get = counts.get
+    return Summary(
+        total=sum(counts.values()),
+        completed=sum(get(s, 0) for s in COMPLETED),
+        on_time=get("done_on_time", 0),
+        late=get("done_late", 0),
+        in_progress=sum(get(s, 0) for s in IN_PROGRESS),
+        overdue=get("overdue", 0),
+        awaiting=get("awaiting_confirmation", 0),
+        postponed=get("postponed", 0),
+        cancelled=get("cancelled", 0),
+    )
+
+
+def sentence(summary: Summary) -> str:
+    """ "27 nhiệm vụ: 15 hoàn thành, 12 đang thực hiện" — the figure leaders quote."""
+    text = ngettext(
+        "%(total)d task: %(completed)d completed, %(in_progress)d in progress",
+        "%(total)d tasks: %(completed)d completed, %(in_progress)d in progress",
+        summary.total,
+    ) % {"total": summary.total, "completed": summary.completed, "in_progress": summary.in_progress}
+    if summary.overdue:
+        text += _(" (%(overdue)d overdue)") % {"overdue": summary.overdue}
+    return text
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    agency: str
+    summary: Summary
+    rank: int = 0
+
+
+def league(
+    by_agency: Mapping[str, Mapping[str, int]], *, min_completed: int = 1
+) -> list[LeagueRow]:
+    """Agencies ranked by on-time completion rate, then fewer overdue, then more completed.
+
+    Agencies with fewer than `min_completed` completed tasks have no rate and come last.
+    """
+    rows = [LeagueRow(agency, summarise(counts)) for agency, counts in by_agency.items()]
+
+    def key(row: LeagueRow) -> tuple[int, float, int, int, str]:
+        s = row.summary
+        rated = s.completed >= min_completed and s.on_time_rate is not None
+        return (0 if rated else 1, -(s.on_time_rate or 0.0), s.overdue, -s.completed, row.agency)
+
+    ordered = sorted(rows, key=key)
+    ranked: list[LeagueRow] = []
+    for position, row in enumerate(ordered, start=1):
+        previous = ranked[-1] if ranked else None
+        same = previous is not None and key(previous)[:4] == key(row)[:4]
+        ranked.append(
+            LeagueRow(row.agency, row.summary, previous.rank if same and previous else position)
+        )
+    return ranked
+
+
+def days_late(deadline: date, today: date) -> int:
+    """Whole days past a deadline; the deadline day itself is not late."""
+    return max(0, (today - deadline).days)
+
+
+def by_days_late(items: Iterable[tuple[int, date]], today: date) -> list[tuple[int, int]]:
+    """(task id, days late), most late first."""
+    return sorted(
+        ((task_id, days_late(deadline, today)) for task_id, deadline in items),
+        key=lambda pair: (-pair[1], pair[0]),
+    )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dxgov.directives import views
+
+app_name = "directives"
+urlpatterns = [
+    path("", views.directive_list, name="directive_list"),
+    path("<int:directive_id>/", views.directive_detail, name="directive_detail"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/mine/", views.my_tasks, name="my_tasks"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/<slug:action>/", views.task_action, name="task_action"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+]

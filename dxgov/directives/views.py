@@ -1,0 +1,435 @@
+"""Pages for directives and tasks: lists, details with htmx actions, statistics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dxgov.accounts.access import agencies_in_scope, sees_everything
+from dxgov.accounts.models import Role
+from dxgov.audit.models import AuditEvent
+from dxgov.directives import actions, summary
+from dxgov.directives.access import access_attachment, access_task, tasks_for
+from dxgov.directives.models import Directive, DirectiveKind, ExtensionState, Task, TaskStatus
+from dxgov.directives.rules import TransitionNotAllowed
+from dxgov.orgunits.models import Agency
+
+PAGE_SIZE = 50
+
+
+def _counts(tasks: QuerySet[Task]) -> dict[str, int]:
+    return dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- directives ----------------------------------------------------------------------------
+
+
+@login_required
+def directive_list(request: HttpRequest) -> HttpResponse:
+    directives = Directive.objects.select_related("issuing_agency")
+    kind, query = request.GET.get("kind", ""), request.GET.get("q", "").strip()[:100]
+    if kind in DirectiveKind.values:
+        directives = directives.filter(kind=kind)
+    if query:
+        directives = directives.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    page = Paginator(directives, PAGE_SIZE).get_page(request.GET.get("page"))
+    per_directive: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        tasks_for(request.user)
+        .filter(directive__in=[d.pk for d in page])
+        .order_by()
+        .values_list("directive_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for directive_id, status, n in rows:
+        per_directive[directive_id][status] = n
+    items = [(d, summary.summarise(per_directive[d.pk])) for d in page]
+    context = {
+        "page": page,
+        "items": [(d, s, summary.sentence(s)) for d, s in items],
+        "kinds": DirectiveKind.choices,
+        "kind": kind,
+        "query": query,
+        "scoped": not sees_everything(request.user),
+    }
+    return render(request, "directives/directive_list.html", context)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File"))
+
+
+@login_required
+def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
+    directive = Directive.objects.select_related("issuing_agency").filter(pk=directive_id).first()
+    if directive is None:
+        raise Http404(_("No such directive."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        uploads = _upload_from(request) or [actions.Upload("", b"")]
+        try:
+            actions.attach_to_directive(
+                acting_user=request.user,  # type: ignore[arg-type]
+                directive=directive,
+                upload=uploads[0],
+            )
+            messages.success(request, _("File attached."))
+            return redirect("directives:directive_detail", directive_id=directive.pk)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+    tasks = tasks_for(request.user).filter(directive=directive)
+    stats = summary.summarise(_counts(tasks))
+    context = {
+        "directive": directive,
+        "stats": stats,
+        "sentence": summary.sentence(stats),
+        "tasks": tasks.select_related("lead_agency").order_by("deadline", "pk")[:500],
+        "attachments": directive.attachments.all(),
+        "form": form,
+        "can_attach": sees_everything(request.user),
+        "scoped": not sees_everything(request.user),
+    }
+    return render(request, "directives/directive_detail.html", context)
+
+
+# --- task lists ----------------------------------------------------------------------------
+
+
+class TaskFilter(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label=gettext_lazy("Search"))
+    agency = forms.CharField(required=False, max_length=32, label=gettext_lazy("Agency code"))
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", gettext_lazy("All statuses")), *TaskStatus.choices],
+        label=gettext_lazy("Status"),
+    )
+    deadline_from = forms.DateField(
+        required=False,
+        label=gettext_lazy("Deadline from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_to = forms.DateField(
+        required=False,
+        label=gettext_lazy("Deadline to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    key = forms.BooleanField(required=False, label=gettext_lazy("Key tasks only"))
+    directive = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def filter_tasks(tasks: QuerySet[Task], data: dict[str, Any]) -> QuerySet[Task]:
+    if data.get("q"):
+        tasks = tasks.filter(content__icontains=data["q"])
+    if data.get("agency"):
+        code = data["agency"]
+        tasks = tasks.filter(
+            Q(lead_agency__code=code) | Q(coordinating_agencies__code=code)
+        ).distinct()
+    if data.get("status"):
+        tasks = tasks.filter(status=data["status"])
+    if data.get("deadline_from"):
+        tasks = tasks.filter(deadline__gte=data["deadline_from"])
+    if data.get("deadline_to"):
+        tasks = tasks.filter(deadline__lte=data["deadline_to"])
+    if data.get("key"):
+        tasks = tasks.filter(is_key=True)
+    if data.get("directive"):
+        tasks = tasks.filter(directive_id=data["directive"])
+    return tasks
+
+
+def _task_list(request: HttpRequest, *, mine: bool) -> HttpResponse:
+    data = request.GET.copy()
+    user_agency = getattr(request.user, "agency", None)
+    if mine and user_agency is not None and not data.get("agency"):
+        data["agency"] = user_agency.code
+    form = TaskFilter(data)
+    tasks = tasks_for(request.user)
+    if form.is_valid():
+        tasks = filter_tasks(tasks, form.cleaned_data)
+    tasks = tasks.select_related("directive", "lead_agency").order_by("deadline", "pk")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    stats = summary.summarise(_counts(tasks))
+    context = {
+        "form": form,
+        "page": page,
+        "stats": stats,
+        "sentence": summary.sentence(stats),
+        "today": timezone.localdate(),
+        "mine": mine,
+        "querystring": _without_page(request),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
+        return render(request, "directives/_task_results.html", context)
+    return render(request, "directives/task_list.html", context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    return _task_list(request, mine=False)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    return _task_list(request, mine=True)
+
+
+# --- one task ------------------------------------------------------------------------------
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(min_value=0, max_value=100, label=gettext_lazy("Progress (%)"))
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("What has been done")
+    )
+    file = forms.FileField(required=False, label=gettext_lazy("Evidence (optional)"))
+
+
+class DoneForm(forms.Form):
+    completed_on = forms.DateField(
+        label=gettext_lazy("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = forms.FileField(label=gettext_lazy("Result / evidence"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
+
+
+class ExtensionForm(forms.Form):
+    requested_deadline = forms.DateField(
+        label=gettext_lazy("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Note (required to refuse)"),
+    )
+
+
+def _timeline(task: Task) -> list[dict[str, Any]]:
+    """Progress reports, status changes, extension requests and files, oldest first."""
+    items: list[dict[str, Any]] = []
+    for report in task.progress_reports.select_related("author"):
+        files = list(report.attachments.all())
+        items.append(
+            {"at": report.created_at, "kind": "progress", "report": report, "files": files}
+        )
+    events = AuditEvent.objects.filter(target_type="directives.task", target_id=str(task.pk))
+    for event in events.select_related("actor"):
+        if event.event_type != "task.progress_reported":
+            items.append({"at": event.occurred_at, "kind": "event", "event": event})
+    for extension in task.extension_requests.select_related("requested_by", "decided_by"):
+        items.append({"at": extension.created_at, "kind": "extension", "extension": extension})
+    for attachment in task.attachments.filter(progress_report__isnull=True):
+        items.append({"at": attachment.uploaded_at, "kind": "file", "file": attachment})
+    return sorted(items, key=lambda item: item["at"])
+
+
+def _task_context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
+    user: Any = request.user
+    central = user.role in {Role.ADMIN, Role.COORDINATOR}
+    lead = (
+        user.role in {Role.LEADER, Role.OFFICER}
+        and agencies_in_scope(user).filter(pk=task.lead_agency_id).exists()
+    )
+    pending = task.extension_requests.filter(state=ExtensionState.PENDING).first()
+    return {
+        "task": task,
+        "timeline": _timeline(task),
+        "coordinating": task.coordinating_agencies.all(),
+        "pending_extension": pending,
+        "is_central": central,
+        "is_lead": lead,
+        "today": timezone.localdate(),
+        "progress_form": ProgressForm(),
+        "done_form": DoneForm(initial={"completed_on": timezone.localdate()}),
+        "reason_form": ReasonForm(),
+        "extension_form": ExtensionForm(),
+        "decision_form": DecisionForm(),
+        **extra,
+    }
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = access_task(request.user, task_id)
+    return render(request, "directives/task_detail.html", _task_context(request, task))
+
+
+def _run(request: HttpRequest, task: Task, form: forms.Form, do: Any) -> HttpResponse:
+    """Run an action from a posted form; answer with the refreshed task panel (htmx) or page."""
+    error = ""
+    if form.is_valid():
+        try:
+            do(form.cleaned_data)
+        except (ValidationError, TransitionNotAllowed) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    task = access_task(request.user, task.pk)
+    context = _task_context(request, task, action_error=error, action_ok=not error)
+    if request.headers.get("HX-Request"):
+        return render(request, "directives/_task_panel.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("directives:task_detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse:
+    task = access_task(request.user, task_id)
+    user: Any = request.user
+    handlers: dict[str, tuple[type[forms.Form], Any]] = {
+        "progress": (
+            ProgressForm,
+            lambda d: actions.report_progress_with_evidence(
+                acting_user=user,
+                task=task,
+                percent=d["percent"],
+                narrative=d["narrative"],
+                uploads=_upload_from(request),
+            ),
+        ),
+        "done": (
+            DoneForm,
+            lambda d: actions.mark_task_done_with_evidence(
+                acting_user=user,
+                task=task,
+                completed_on=d["completed_on"],
+                uploads=_upload_from(request),
+            ),
+        ),
+        "confirm": (forms.Form, lambda d: actions.confirm_task(acting_user=user, task=task)),
+        "return": (
+            ReasonForm,
+            lambda d: actions.return_task(acting_user=user, task=task, reason=d["reason"]),
+        ),
+        "extension": (
+            ExtensionForm,
+            lambda d: actions.request_extension(
+                acting_user=user,
+                task=task,
+                requested_deadline=d["requested_deadline"],
+                reason=d["reason"],
+            ),
+        ),
+        "approve": (DecisionForm, lambda d: _decide(user, task, True, d["note"])),
+        "refuse": (DecisionForm, lambda d: _decide(user, task, False, d["note"])),
+    }
+    if action not in handlers:
+        raise Http404(_("No such action."))
+    form_class, do = handlers[action]
+    return _run(request, task, form_class(request.POST, request.FILES), do)
+
+
+def _upload_from(request: HttpRequest) -> list[actions.Upload]:
+    return [
+        actions.Upload(name=f.name or "file", data=f.read()) for f in request.FILES.getlist("file")
+    ]
+
+
+def _decide(user: Any, task: Task, approve: bool, note: str) -> None:
+    pending = task.extension_requests.filter(state=ExtensionState.PENDING).first()
+    if pending is None:
+        raise ValidationError(_("There is no pending extension request for this task."))
+    actions.decide_extension(acting_user=user, extension=pending, approve=approve, note=note)
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = access_attachment(request.user, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    form = TaskFilter(request.GET)
+    tasks = tasks_for(request.user)
+    if form.is_valid():
+        tasks = filter_tasks(tasks, form.cleaned_data)
+    today = timezone.localdate()
+    overall = summary.summarise(_counts(tasks))
+    by_agency: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = tasks.order_by().values_list("lead_agency__code", "status").annotate(n=Count("id"))
+    for code, status, n in rows:
+        by_agency[code][status] = n
+    names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
+    table = [(row, names.get(row.agency, row.agency)) for row in summary.league(by_agency)]
+    overdue = list(
+        tasks.filter(status=TaskStatus.OVERDUE)
+        .select_related("lead_agency", "directive")
+        .order_by("deadline", "pk")[:100]
+    )
+    context = {
+        "form": form,
+        "overall": overall,
+        "sentence": summary.sentence(overall),
+        "by_status": [
+            (label, overall_count(overall, value)) for value, label in TaskStatus.choices
+        ],
+        "league": table,
+        "overdue": [
+            (task, summary.days_late(task.deadline, today)) for task in overdue if task.deadline
+        ],
+        "today": today,
+        "scoped": not sees_everything(request.user),
+        "querystring": request.GET.urlencode(),
+    }
+    return render(request, "directives/statistics.html", context)
+
+
+def overall_count(s: summary.Summary, status: str) -> int:
+    return {
+        "open": s.in_progress - s.overdue - s.awaiting,
+        "overdue": s.overdue,
+        "done_on_time": s.on_time,
+        "done_late": s.late,
+        "awaiting_confirmation": s.awaiting,
+        "postponed": s.postponed,
+        "cancelled": s.cancelled,
+    }[status]
