@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,10 +98,3 @@ def days_late(deadline: date, today: date) -> int:
     """Whole days past a deadline; the deadline day itself is not late."""
     return max(0, (today - deadline).days)
 
-
-def by_days_late(items: Iterable[tuple[int, date]], today: date) -> list[tuple[int, int]]:
-    """(task id, days late), most late first."""
-    return sorted(
-        ((task_id, days_late(deadline, today)) for task_id, deadline in items),
-        key=lambda pair: (-pair[1], pair[0]),
-    )
