@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,16 +13,24 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from dxgov.accounts import ratelimit
 from dxgov.accounts.actions import authenticate_token
+
+
+class RateLimited(Exception):
+    """A token made more requests this minute than it may."""
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = authenticate_token(token)
-        if user is not None:
-            # Endpoints read request.user whichever way the caller signed in.
-            request.user = user
-        return user
+        found = authenticate_token(token)
+        if found is None:
+            return None
+        if not ratelimit.allow(f"token:{found.pk}", settings.DXGOV_TOKEN_RATE_PER_MINUTE):
+            raise RateLimited
+        # Endpoints read request.user whichever way the caller signed in.
+        request.user = found.user
+        return found.user
 
 
 class ActiveSession(SessionAuth):
@@ -76,6 +85,16 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     messages = exc.messages
     return _error(request, " ".join(messages), 400, errors=messages)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    message = _("Too many requests with this token; wait %(seconds)s seconds.") % {
+        "seconds": ratelimit.seconds_left_in_window()
+    }
+    response = _error(request, message, 429)
+    response["Retry-After"] = str(ratelimit.seconds_left_in_window())
+    return response
 
 
 class BadRequest(Exception):

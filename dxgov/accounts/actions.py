@@ -7,8 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dxgov.accounts import tokens
 from dxgov.accounts.models import ApiToken, Role, User
@@ -131,8 +134,8 @@ def revoke_token(*, acting_user: Any, token: ApiToken, reason: str = "") -> ApiT
     return token
 
 
-def authenticate_token(raw: str) -> User | None:
-    """The active user behind a usable token, or None. Marks the token used (at most per minute)."""
+def authenticate_token(raw: str) -> ApiToken | None:
+    """The usable token of an active user, or None. Marks it used (at most once a minute)."""
     token = (
         ApiToken.objects.usable().select_related("user").filter(digest=tokens.digest(raw)).first()
     )
@@ -141,4 +144,59 @@ def authenticate_token(raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+@transaction.atomic
+def start_totp_enrolment(*, acting_user: User) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator key for the user (replacing any unconfirmed one)."""
+    TOTPDevice.objects.filter(user=acting_user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=acting_user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp(*, acting_user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm enrolment with a first valid code; False when the code is wrong."""
+    if device.user_id != acting_user.pk or not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(
+        event_type=EventType.TWO_FACTOR_ENABLED,
+        acting_user=acting_user,
+        target=acting_user,
+        agency_id=acting_user.agency_id,
+    )
+    return True
+
+
+@transaction.atomic
+def reset_two_factor(*, acting_user: User, user: User, reason: str) -> None:
+    """Remove a user's authenticator (a lost phone); they enrol again at the next sign-in."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the second factor is being reset.")})
+    TOTPDevice.objects.filter(user=user).delete()
+    record(
+        event_type=EventType.TWO_FACTOR_RESET,
+        acting_user=acting_user,
+        target=user,
+        agency_id=user.agency_id,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def install_totp_key(*, acting_user: Any, user: User, key_hex: str, name: str) -> TOTPDevice:
+    """Give a user an already-agreed authenticator key (used for the published demo accounts)."""
+    device = TOTPDevice.objects.filter(user=user, name=name).first()
+    if device is not None:
+        return device
+    device = TOTPDevice.objects.create(user=user, name=name, key=key_hex, confirmed=True)
+    record(
+        event_type=EventType.TWO_FACTOR_ENABLED,
+        acting_user=acting_user,
+        target=user,
+        agency_id=user.agency_id,
+        data={"device": name},
+    )
+    return device

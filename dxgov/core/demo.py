@@ -8,10 +8,14 @@ from django.db import transaction
 
 from dxgov.accounts import actions as account_actions
 from dxgov.accounts.models import Role, User
+from dxgov.accounts.twofactor import SECOND_FACTOR_ROLES
 from dxgov.orgunits.agencies import commune_committee_code, province_committee_code
 from dxgov.orgunits.models import Agency, OrgUnit
 
 DEMO_PASSWORD = "dxgov-demo-2025"  # noqa: S105 (documented demo credential)
+# The RFC 6238 test key, published so that demo leaders can sign in with any TOTP app.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+DEMO_TOTP_KEY_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,11 @@ def load_demo_users() -> list[tuple[DemoUser, bool]]:
     """Create the demo cast; existing accounts are left as they are."""
     created: list[tuple[DemoUser, bool]] = []
     for person in demo_cast():
-        if User.objects.filter(username=person.username).exists():
+        user = User.objects.filter(username=person.username).first()
+        if user is not None:
             created.append((person, False))
             continue
-        account_actions.create_user(
+        user = account_actions.create_user(
             acting_user=None,
             username=person.username,
             password=DEMO_PASSWORD,
@@ -78,5 +83,9 @@ def load_demo_users() -> list[tuple[DemoUser, bool]]:
             full_name=person.full_name,
             email=f"{person.username}@demo.dxgov.local",
         )
+        if person.role in SECOND_FACTOR_ROLES:
+            account_actions.install_totp_key(
+                acting_user=None, user=user, key_hex=DEMO_TOTP_KEY_HEX, name="demo"
+            )
         created.append((person, True))
     return created

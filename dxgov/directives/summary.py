@@ -97,4 +97,3 @@ def league(
 def days_late(deadline: date, today: date) -> int:
     """Whole days past a deadline; the deadline day itself is not late."""
     return max(0, (today - deadline).days)
-

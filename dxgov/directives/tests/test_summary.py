@@ -80,4 +80,3 @@ def test_league_min_completed_pushes_thin_records_down() -> None:
 )
 def test_days_late(deadline: date, today: date, late: int) -> None:
     assert summary.days_late(deadline, today) == late
-

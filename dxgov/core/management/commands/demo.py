@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dxgov.core.demo import DEMO_PASSWORD, load_demo_users
+from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
 from dxgov.orgunits.actions import load_orgunits
 
 
@@ -20,6 +20,11 @@ class Command(BaseCommand):
         )
         people = load_demo_users()
         self.stdout.write("\nDemo accounts (password for all: " + DEMO_PASSWORD + "):")
+        self.stdout.write(
+            "Administrators, coordinators and leaders also give a code from an authenticator "
+            f"app (TOTP) with the demo key {DEMO_TOTP_KEY_BASE32}, "
+            f"e.g. oathtool --totp -b {DEMO_TOTP_KEY_BASE32}"
+        )
         for person, was_created in people:
             mark = "new" if was_created else "kept"
             self.stdout.write(
