@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from dxgov.accounts.actions import authenticate_token
+from dxgov.directives.rules import TransitionNotAllowed
 
 
 class BearerToken(HttpBearer):
@@ -78,6 +79,12 @@ def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return _error(request, " ".join(messages), 400, errors=messages)
 
 
+@api.exception_handler(TransitionNotAllowed)
+def conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
+    # A status change the task's current status does not allow: 409, saying why.
+    return _error(request, exc.message, 409, current=exc.current, action=exc.action)
+
+
 class BadRequest(Exception):
     """Input that parses but cannot be served (a date out of range, say)."""
 
@@ -89,3 +96,4 @@ def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
 
 api.add_router("/", "dxgov.accounts.api.router")
 api.add_router("/", "dxgov.orgunits.api.router")
+api.add_router("/", "dxgov.directives.api.router")
