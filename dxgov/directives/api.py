@@ -13,7 +13,6 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -388,9 +387,7 @@ def task_timeline(request: HttpRequest, task_id: int) -> list[TimelineEntryOut]:
 )
 def create_task(request: HttpRequest, payload: TaskIn) -> tuple[int, TaskOut]:
     directive = _directive(payload.directive)
-    parent = None
-    if payload.parent is not None:
-        parent = get_object_or_404(Task, pk=payload.parent)
+    parent = _task(request, payload.parent) if payload.parent is not None else None
     task = actions.create_task(
         acting_user=_user(request),
         directive=directive,

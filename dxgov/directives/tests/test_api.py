@@ -684,3 +684,24 @@ def test_statistics(
 def test_statistics_of_nothing(phutho_officer: User) -> None:
     body = _get(client_for(phutho_officer), "/api/v1/tasks/statistics").json()
     assert body["total"] == 0 and body["completion_rate"] is None and body["by_agency"] == []
+
+
+def test_sub_task_and_the_api_documentation(
+    coordinator: User, directive: Directive, phutho_task: Task
+) -> None:
+    client = client_for(coordinator)
+    body = {"directive": directive.pk, "content": "Tiểu mục", "lead_agency": PHU_THO}
+    response = _post(client, "/api/v1/tasks", {**body, "parent": phutho_task.pk})
+    assert response.status_code == 201 and response.json()["parent"] == phutho_task.pk
+    assert _post(client, "/api/v1/tasks", {**body, "parent": 999999}).status_code == 404
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/directives",
+        "/api/v1/directives/{directive_id}",
+        "/api/v1/tasks",
+        "/api/v1/tasks/statistics",
+        "/api/v1/tasks/{task_id}/timeline",
+        "/api/v1/tasks/{task_id}/extension-requests",
+        "/api/v1/extension-requests/{extension_id}/decision",
+    ):
+        assert path in paths
