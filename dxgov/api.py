@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from dxgov.accounts import ratelimit
 from dxgov.accounts.actions import authenticate_token
+from dxgov.directives.rules import TransitionNotAllowed
 
 
 class RateLimited(Exception):
@@ -97,6 +98,12 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     return response
 
 
+@api.exception_handler(TransitionNotAllowed)
+def conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
+    # A status change the task's current status does not allow: 409, saying why.
+    return _error(request, exc.message, 409, current=exc.current, action=exc.action)
+
+
 class BadRequest(Exception):
     """Input that parses but cannot be served (a date out of range, say)."""
 
@@ -108,3 +115,4 @@ def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
 
 api.add_router("/", "dxgov.accounts.api.router")
 api.add_router("/", "dxgov.orgunits.api.router")
+api.add_router("/", "dxgov.directives.api.router")

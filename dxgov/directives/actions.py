@@ -2,7 +2,7 @@
 
 Who may do what:
 - central coordinators and administrators create directives and tasks, confirm or return a
-  task reported done, and decide extension requests;
+  task reported done, decide extension requests, and postpone, resume or cancel a task;
 - the lead agency's leaders and officers (anyone of those roles whose agency contains the
   lead agency) report progress, mark a task done and request an extension.
 
@@ -24,12 +24,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import in_scope
+from dxgov.accounts.access import in_scope, sees_everything
 from dxgov.accounts.models import Role, User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import record
@@ -68,6 +68,21 @@ def can_see_task(user: Any, task: Task) -> bool:
     if in_scope(user, task.lead_agency):
         return True
     return any(in_scope(user, agency) for agency in task.coordinating_agencies.all())
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    """The tasks in the user's scope (the list form of can_see_task); all for central roles."""
+    if _role(user) is None:
+        return Task.objects.none()
+    if sees_everything(user):
+        return Task.objects.all()
+    if user.agency_id is None:
+        return Task.objects.none()
+    path = user.agency.path
+    coordinated = Task.coordinating_agencies.through.objects.filter(
+        task_id=OuterRef("pk"), agency__path__startswith=path
+    )
+    return Task.objects.filter(Q(lead_agency__path__startswith=path) | Exists(coordinated))
 
 
 def _not_found() -> Http404:
@@ -298,9 +313,13 @@ def mark_task_done(
     acting_user: User,
     task: Task,
     completed_on: date | None = None,
+    narrative: str = "",
     today: date | None = None,
 ) -> Task:
-    """The lead agency reports the task done; it then awaits the coordinator's confirmation."""
+    """The lead agency reports the task done; it then awaits the coordinator's confirmation.
+
+    A narrative (what was delivered) is kept as a final progress report at 100%.
+    """
     _require_lead_for(acting_user, task)
     locked = _locked(task)
     new_status = rules.check_transition(locked.status, Action.MARK_DONE)
@@ -312,6 +331,12 @@ def mark_task_done(
         raise ValidationError(
             {"completed_on": _("The completion date is before the directive was issued.")}
         )
+    extra: dict[str, Any] = {}
+    if narrative.strip():
+        report = ProgressReport.objects.create(
+            task=locked, author=acting_user, percent=100, narrative=narrative.strip()
+        )
+        extra["progress_report"] = report.pk
     old_status = locked.status
     _set_status(locked, new_status)
     locked.completed_on = completed
@@ -319,7 +344,14 @@ def mark_task_done(
     fields = ["status", "completed_on", "progress_percent"]
     locked.save(update_fields=fields)
     _copy_back(locked, task, fields)
-    _audit_task(EventType.TASK_MARKED_DONE, acting_user, locked, old_status, completed_on=completed)
+    _audit_task(
+        EventType.TASK_MARKED_DONE,
+        acting_user,
+        locked,
+        old_status,
+        completed_on=completed,
+        **extra,
+    )
     return locked
 
 
@@ -473,6 +505,63 @@ def decide_extension(
         original_deadline=task.original_deadline,
     )
     return locked_ext
+
+
+@transaction.atomic
+def postpone_task(*, acting_user: User, task: Task, reason: str) -> Task:
+    """Put an open or overdue task on hold (tạm hoãn); only a coordinator or an administrator."""
+    _require_central_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(locked.status, Action.POSTPONE)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task is postponed.")})
+    old_status = locked.status
+    _set_status(locked, new_status)
+    locked.save(update_fields=["status"])
+    _copy_back(locked, task, ["status"])
+    _audit_task(EventType.TASK_POSTPONED, acting_user, locked, old_status, reason=reason.strip())
+    return locked
+
+
+@transaction.atomic
+def cancel_task(*, acting_user: User, task: Task, reason: str) -> Task:
+    """Cancel a task that is not yet completed (hủy); final. Coordinator or administrator."""
+    _require_central_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(locked.status, Action.CANCEL)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task is cancelled.")})
+    old_status = locked.status
+    _set_status(locked, new_status)
+    locked.save(update_fields=["status"])
+    _copy_back(locked, task, ["status"])
+    _audit_task(EventType.TASK_CANCELLED, acting_user, locked, old_status, reason=reason.strip())
+    return locked
+
+
+@transaction.atomic
+def resume_task(
+    *, acting_user: User, task: Task, reason: str = "", today: date | None = None
+) -> Task:
+    """Take a postponed task back up: open, or overdue if its deadline has passed meanwhile."""
+    _require_central_for(acting_user, task)
+    locked = _locked(task)
+    new_status = rules.check_transition(
+        locked.status, Action.RESUME, today=_today(today), deadline=locked.deadline
+    )
+    old_status = locked.status
+    _set_status(locked, new_status)
+    locked.save(update_fields=["status"])
+    _copy_back(locked, task, ["status"])
+    _audit_task(
+        EventType.TASK_RESUMED,
+        acting_user,
+        locked,
+        old_status,
+        reason=reason.strip(),
+        deadline=locked.deadline,
+    )
+    return locked
 
 
 @transaction.atomic

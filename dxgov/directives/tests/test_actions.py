@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from dxgov.accounts.models import User
 from dxgov.audit.chain import verify_chain
@@ -293,6 +294,26 @@ def test_mark_done_then_confirm_on_the_deadline_is_on_time(
     assert event.data["status"] == {"old": "awaiting_confirmation", "new": "done_on_time"}
 
 
+def test_mark_done_with_a_narrative_keeps_it_as_a_final_report(
+    coordinator: User, directive: Directive, phutho_officer: User, phutho_task: Task
+) -> None:
+    actions.mark_task_done(
+        acting_user=phutho_officer, task=phutho_task, narrative="Đã kết nối đủ 148 xã", today=BEFORE
+    )
+    report = ProgressReport.objects.get(task=phutho_task)
+    assert (report.percent, report.narrative, report.author) == (
+        100,
+        "Đã kết nối đủ 148 xã",
+        phutho_officer,
+    )
+    assert _last_event().data["progress_report"] == report.pk
+    # Without a narrative no report is made up.
+    other = _task(coordinator, directive)
+    actions.mark_task_done(acting_user=phutho_officer, task=other, narrative="  ", today=BEFORE)
+    assert not other.progress_reports.exists()
+    assert "progress_report" not in _last_event().data
+
+
 def test_completed_the_day_after_is_late(
     phutho_officer: User, coordinator: User, phutho_task: Task
 ) -> None:
@@ -513,3 +534,178 @@ def test_the_audit_chain_stays_intact(
     actions.confirm_task(acting_user=coordinator, task=phutho_task)
     events = [event_as_dict(e) for e in AuditEvent.objects.order_by("seq")]
     assert len(events) >= 5 and verify_chain(events) == []
+
+
+# --- postpone, resume, cancel -------------------------------------------------------------
+
+
+def test_coordinator_postpones_and_resumes_audited(coordinator: User, phutho_task: Task) -> None:
+    actions.postpone_task(acting_user=coordinator, task=phutho_task, reason="Chờ Nghị định mới")
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.POSTPONED
+    event = _last_event()
+    assert event.event_type == EventType.TASK_POSTPONED and event.actor == coordinator
+    assert event.reason == "Chờ Nghị định mới"
+    assert event.data["status"] == {"old": "open", "new": "postponed"}
+    # Resumed before the deadline: open again.
+    actions.resume_task(acting_user=coordinator, task=phutho_task, today=BEFORE)
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.OPEN
+    event = _last_event()
+    assert event.event_type == EventType.TASK_RESUMED
+    assert event.data["status"] == {"old": "postponed", "new": "open"}
+
+
+def test_resumed_after_the_deadline_is_overdue(admin_user: User, phutho_task: Task) -> None:
+    actions.postpone_task(acting_user=admin_user, task=phutho_task, reason="Tạm dừng")
+    actions.resume_task(
+        acting_user=admin_user, task=phutho_task, today=DEADLINE + timedelta(days=1)
+    )
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.OVERDUE
+    # The deadline day itself is still in time.
+    actions.postpone_task(acting_user=admin_user, task=phutho_task, reason="Tạm dừng")
+    resumed = actions.resume_task(acting_user=admin_user, task=phutho_task, today=DEADLINE)
+    assert resumed.status == TaskStatus.OPEN
+
+
+def test_postponed_task_takes_no_progress(
+    coordinator: User, phutho_officer: User, phutho_task: Task
+) -> None:
+    actions.postpone_task(acting_user=coordinator, task=phutho_task, reason="Chờ kinh phí")
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as refused:
+        actions.report_progress(
+            acting_user=phutho_officer, task=phutho_task, percent=10, narrative="x"
+        )
+    assert "resume it first" in refused.value.message
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize("start", ["open", "overdue", "awaiting_confirmation", "postponed"])
+def test_cancel_from_any_unfinished_status(
+    coordinator: User, phutho_officer: User, phutho_task: Task, start: str
+) -> None:
+    if start == "overdue":
+        actions.refresh_overdue(today=DEADLINE + timedelta(days=1))
+    elif start == "awaiting_confirmation":
+        actions.mark_task_done(acting_user=phutho_officer, task=phutho_task, today=BEFORE)
+    elif start == "postponed":
+        actions.postpone_task(acting_user=coordinator, task=phutho_task, reason="Tạm dừng")
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == start
+    actions.cancel_task(acting_user=coordinator, task=phutho_task, reason="Không còn phù hợp")
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.CANCELLED
+    event = _last_event()
+    assert event.event_type == EventType.TASK_CANCELLED
+    assert event.data["status"] == {"old": start, "new": "cancelled"}
+    assert event.reason == "Không còn phù hợp"
+
+
+def test_cancelled_is_final(coordinator: User, phutho_task: Task) -> None:
+    actions.cancel_task(acting_user=coordinator, task=phutho_task, reason="Trùng lặp")
+    before = AuditEvent.objects.count()
+    for attempt in (
+        lambda: actions.cancel_task(acting_user=coordinator, task=phutho_task, reason="x"),
+        lambda: actions.postpone_task(acting_user=coordinator, task=phutho_task, reason="x"),
+        lambda: actions.resume_task(acting_user=coordinator, task=phutho_task, today=BEFORE),
+    ):
+        with translation.override("en"), pytest.raises(TransitionNotAllowed) as refused:
+            attempt()
+        assert "cancelled" in refused.value.message
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.CANCELLED
+    assert AuditEvent.objects.count() == before
+
+
+def test_refused_transitions_save_nothing(
+    coordinator: User, phutho_officer: User, phutho_task: Task
+) -> None:
+    before = AuditEvent.objects.count()
+    with (
+        translation.override("en"),
+        pytest.raises(TransitionNotAllowed) as refused,
+    ):  # only a postponed task resumes
+        actions.resume_task(acting_user=coordinator, task=phutho_task, today=BEFORE)
+    assert "Only a postponed task can be resumed" in refused.value.message
+    assert AuditEvent.objects.count() == before
+    actions.mark_task_done(acting_user=phutho_officer, task=phutho_task, today=BEFORE)
+    before = AuditEvent.objects.count()
+    with (
+        translation.override("en"),
+        pytest.raises(TransitionNotAllowed) as refused,
+    ):  # awaiting confirmation: no postponing
+        actions.postpone_task(acting_user=coordinator, task=phutho_task, reason="x")
+    assert "awaiting confirmation" in refused.value.message
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.AWAITING_CONFIRMATION
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("which", ["postpone", "cancel"])
+def test_postpone_and_cancel_need_a_reason(
+    coordinator: User, phutho_task: Task, which: str
+) -> None:
+    act = actions.postpone_task if which == "postpone" else actions.cancel_task
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        act(acting_user=coordinator, task=phutho_task, reason="   ")
+    assert "reason" in refused.value.message_dict
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.OPEN and AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("who", ["phutho_leader", "phutho_officer", "phutho_viewer"])
+def test_only_central_roles_postpone_cancel_or_resume(
+    coordinator: User, phutho_task: Task, who: str, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        actions.postpone_task(acting_user=user, task=phutho_task, reason="x")
+    with pytest.raises(PermissionDenied):
+        actions.cancel_task(acting_user=user, task=phutho_task, reason="x")
+    actions.postpone_task(acting_user=coordinator, task=phutho_task, reason="Tạm dừng")
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        actions.resume_task(acting_user=user, task=phutho_task, today=BEFORE)
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.POSTPONED and AuditEvent.objects.count() == before
+
+
+def test_outside_scope_is_not_found_for_postpone_cancel_resume(
+    dienbien_leader: User, phutho_task: Task
+) -> None:
+    for attempt in (
+        lambda: actions.postpone_task(acting_user=dienbien_leader, task=phutho_task, reason="x"),
+        lambda: actions.cancel_task(acting_user=dienbien_leader, task=phutho_task, reason="x"),
+        lambda: actions.resume_task(acting_user=dienbien_leader, task=phutho_task),
+    ):
+        with pytest.raises(Http404):
+            attempt()
+    phutho_task.refresh_from_db()
+    assert phutho_task.status == TaskStatus.OPEN
+
+
+def test_visible_tasks_follow_scope(
+    coordinator: User,
+    directive: Directive,
+    phutho_officer: User,
+    dienbien_officer: User,
+    phutho_dept_officer: User,
+) -> None:
+    own = _task(coordinator, directive)
+    theirs = _task(coordinator, directive, lead=DIEN_BIEN)
+    shared = _task(coordinator, directive, lead=DIEN_BIEN, coordinating_agencies=[_agency(PHU_THO)])
+    dept = _task(coordinator, directive, lead="SO-25-KHCN")
+    assert set(actions.visible_tasks(phutho_officer)) == {own, shared, dept}
+    assert set(actions.visible_tasks(dienbien_officer)) == {theirs, shared}
+    assert set(actions.visible_tasks(phutho_dept_officer)) == {dept}
+    assert set(actions.visible_tasks(coordinator)) == {own, theirs, shared, dept}
+    # No duplicates when several coordinating agencies are in scope.
+    many = _task(
+        coordinator,
+        directive,
+        lead="BCA",
+        coordinating_agencies=[_agency(PHU_THO), _agency("SO-25-KHCN")],
+    )
+    assert list(actions.visible_tasks(phutho_officer)).count(many) == 1

@@ -1,0 +1,210 @@
+"""The shapes of the directives API: <Noun>In (bodies), <Noun>Out (answers), <Noun>Filter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from dxgov.directives.models import DirectiveKind, TaskStatus
+
+
+class AgencyRef(Schema):
+    code: str
+    name: str
+
+
+class DirectiveRef(Schema):
+    id: int
+    number: str
+    title: str
+
+
+# --- directives ---------------------------------------------------------------------------
+
+
+class DirectiveIn(Schema):
+    kind: DirectiveKind
+    number: str = Field(..., max_length=64, description="Number and symbol, e.g. 155/NQ-CP")
+    issued_on: date
+    issuing_agency: str = Field(..., max_length=32, description="Agency code, e.g. CP")
+    title: str = Field(..., max_length=500)
+    summary: str = ""
+
+
+class DirectiveOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    number: str
+    issued_on: date
+    issuing_agency: AgencyRef
+    title: str
+    summary: str
+    created_at: datetime
+
+
+class DirectiveFilter(Schema):
+    kind: DirectiveKind | None = None
+    number: str | None = Field(None, max_length=64, description="Exact number, e.g. 155/NQ-CP")
+    q: str | None = Field(None, max_length=100, description="Words in the number or title")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class DirectivePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[DirectiveOut]
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+class TaskIn(Schema):
+    directive: int = Field(..., description="The directive's id")
+    content: str
+    # Optional here so that a missing lead agency gets the action's own message.
+    lead_agency: str | None = Field(None, max_length=32, description="Lead agency code")
+    coordinating_agencies: list[str] = Field(default_factory=list)
+    deadline: date | None = None
+    expected_result: str = ""
+    is_key: bool = False
+    parent: int | None = Field(None, description="The parent task's id, for a sub-task")
+
+
+class TaskOut(Schema):
+    id: int
+    directive: DirectiveRef
+    content: str
+    lead_agency: AgencyRef
+    coordinating_agencies: list[AgencyRef]
+    original_deadline: date | None
+    deadline: date | None
+    expected_result: str
+    is_key: bool
+    status: str
+    status_label: str
+    progress_percent: int
+    completed_on: date | None
+    parent: int | None
+    created_at: datetime
+
+
+class TaskFilter(Schema):
+    agency: str | None = Field(
+        None, max_length=32, description="Agency code, as lead or coordinating agency"
+    )
+    status: TaskStatus | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    is_key: bool | None = None
+    q: str | None = Field(None, max_length=100, description="Words in the content or result")
+    directive: int | None = Field(None, description="The directive's id")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class TaskPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[TaskOut]
+
+
+# --- the lead agency's and the coordinator's writes -----------------------------------------
+
+
+class ProgressIn(Schema):
+    percent: int = Field(..., ge=0, le=100)
+    narrative: str
+
+
+class ProgressOut(Schema):
+    id: int
+    task: int
+    percent: int
+    narrative: str
+    author: str
+    created_at: datetime
+
+
+class DoneIn(Schema):
+    completed_on: date | None = Field(None, description="Today if absent")
+    narrative: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ExtensionIn(Schema):
+    requested_deadline: date
+    reason: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    task: int
+    requested_deadline: date
+    previous_deadline: date
+    reason: str
+    state: str
+    requested_by: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+# --- reading back -------------------------------------------------------------------------
+
+
+class TimelineEntryOut(Schema):
+    at: datetime
+    kind: str = Field(
+        ..., description="status_change, progress_report, extension_request or extension_decision"
+    )
+    actor: str | None
+    label: str
+    old_status: str | None = None
+    new_status: str | None = None
+    percent: int | None = None
+    text: str = ""
+    requested_deadline: date | None = None
+    state: str | None = None
+
+
+class StatisticsFilter(Schema):
+    directive: int | None = Field(None, description="The directive's id")
+    agency: str | None = Field(
+        None, max_length=32, description="Lead agency code; agencies under it are included"
+    )
+    from_: date | None = Field(None, alias="from", description="Deadline on or after")
+    to: date | None = Field(None, description="Deadline on or before")
+
+
+class StatusCounts(Schema):
+    total: int
+    by_status: dict[str, int]
+    completed: int
+    on_time: int
+    late: int
+    overdue: int
+    completion_rate: float | None = Field(..., description="% completed of those not cancelled")
+    on_time_rate: float | None = Field(..., description="% on time of those completed")
+
+
+class AgencyStatisticsOut(StatusCounts):
+    agency: str
+
+
+class StatisticsOut(StatusCounts):
+    by_agency: list[AgencyStatisticsOut]
