@@ -24,12 +24,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import in_scope, sees_everything
+from dxgov.accounts.access import in_scope
 from dxgov.accounts.models import Role, User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import record
@@ -68,21 +68,6 @@ def can_see_task(user: Any, task: Task) -> bool:
     if in_scope(user, task.lead_agency):
         return True
     return any(in_scope(user, agency) for agency in task.coordinating_agencies.all())
-
-
-def visible_tasks(user: Any) -> QuerySet[Task]:
-    """The tasks in the user's scope (the list form of can_see_task); all for central roles."""
-    if _role(user) is None:
-        return Task.objects.none()
-    if sees_everything(user):
-        return Task.objects.all()
-    if user.agency_id is None:
-        return Task.objects.none()
-    path = user.agency.path
-    coordinated = Task.coordinating_agencies.through.objects.filter(
-        task_id=OuterRef("pk"), agency__path__startswith=path
-    )
-    return Task.objects.filter(Q(lead_agency__path__startswith=path) | Exists(coordinated))
 
 
 def _not_found() -> Http404:

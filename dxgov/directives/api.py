@@ -20,6 +20,7 @@ from ninja import Query, Router
 from dxgov.accounts.models import User
 from dxgov.audit.models import AuditEvent, EventType
 from dxgov.directives import actions, stats
+from dxgov.directives.access import tasks_for
 from dxgov.directives.models import Directive, ExtensionRequest, ProgressReport, Task
 from dxgov.directives.rules import status_label
 from dxgov.directives.schemas import (
@@ -67,7 +68,7 @@ def _user(request: HttpRequest) -> User:
 
 def _tasks(request: HttpRequest) -> QuerySet[Task]:
     return (
-        actions.visible_tasks(request.user)
+        tasks_for(request.user)
         .select_related("directive", "lead_agency")
         .prefetch_related("coordinating_agencies")
     )
@@ -257,7 +258,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> TaskPage:
     summary="Task counts by status, completion and on-time rates (tasks in your scope)",
 )
 def task_statistics(request: HttpRequest, filters: Query[StatisticsFilter]) -> StatisticsOut:
-    tasks = actions.visible_tasks(request.user)
+    tasks = tasks_for(request.user)
     if filters.directive is not None:
         tasks = tasks.filter(directive_id=filters.directive)
     if filters.agency:
@@ -525,7 +526,7 @@ def request_extension(
 def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionIn) -> ExtensionOut:
     extension = (
         ExtensionRequest.objects.select_related("requested_by", "decided_by")
-        .filter(pk=extension_id, task__in=actions.visible_tasks(request.user))
+        .filter(pk=extension_id, task__in=tasks_for(request.user))
         .first()
     )
     if extension is None:

@@ -19,6 +19,7 @@ from dxgov.audit.chain import verify_chain
 from dxgov.audit.models import AuditEvent, EventType
 from dxgov.audit.record import event_as_dict
 from dxgov.directives import actions
+from dxgov.directives.access import tasks_for
 from dxgov.directives.models import (
     Directive,
     DirectiveKind,
@@ -697,10 +698,10 @@ def test_visible_tasks_follow_scope(
     theirs = _task(coordinator, directive, lead=DIEN_BIEN)
     shared = _task(coordinator, directive, lead=DIEN_BIEN, coordinating_agencies=[_agency(PHU_THO)])
     dept = _task(coordinator, directive, lead="SO-25-KHCN")
-    assert set(actions.visible_tasks(phutho_officer)) == {own, shared, dept}
-    assert set(actions.visible_tasks(dienbien_officer)) == {theirs, shared}
-    assert set(actions.visible_tasks(phutho_dept_officer)) == {dept}
-    assert set(actions.visible_tasks(coordinator)) == {own, theirs, shared, dept}
+    assert set(tasks_for(phutho_officer)) == {own, shared, dept}
+    assert set(tasks_for(dienbien_officer)) == {theirs, shared}
+    assert set(tasks_for(phutho_dept_officer)) == {dept}
+    assert set(tasks_for(coordinator)) == {own, theirs, shared, dept}
     # No duplicates when several coordinating agencies are in scope.
     many = _task(
         coordinator,
@@ -708,4 +709,4 @@ def test_visible_tasks_follow_scope(
         lead="BCA",
         coordinating_agencies=[_agency(PHU_THO), _agency("SO-25-KHCN")],
     )
-    assert list(actions.visible_tasks(phutho_officer)).count(many) == 1
+    assert list(tasks_for(phutho_officer)).count(many) == 1
