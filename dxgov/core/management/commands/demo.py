@@ -3,13 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
+from dxgov.directives.demo import load_directive_demo
 from dxgov.orgunits.actions import load_orgunits
 
 
 class Command(BaseCommand):
-    help = "Load reference data (units, agencies) and demo accounts. Safe to run again."
+    help = (
+        "Load reference data (units, agencies), demo accounts and demo directives and tasks. "
+        "Safe to run again."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_orgunits(acting_user=None)
@@ -30,3 +35,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {person.username:<20} {person.role.label:<24} {person.agency_code:<14} [{mark}]"
             )
+        tasks = load_directive_demo(today=timezone.localdate())
+        self.stdout.write(
+            f"\ndemo directives: +{tasks['directives']} "
+            f"({tasks['directives_skipped']} already there); "
+            f"tasks: +{tasks['tasks']} through actions, +{tasks['tasks_imported']} imported"
+        )
