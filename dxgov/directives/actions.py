@@ -562,7 +562,7 @@ _FIELD_COLUMNS = {
 }
 
 
-def _by_casefold(values: Iterable[str]) -> set[str]:
+def _with_upper_case(values: Iterable[str]) -> set[str]:
     # Numbers and codes are stored as printed (upper case); accept any case in the file.
     return {variant for value in values for variant in (value, value.upper())}
 
@@ -595,13 +595,13 @@ def _resolve_rows(
     numbers = {row["directive_number"] for row in rows}
     directives = {
         directive.number.casefold(): directive
-        for directive in Directive.objects.filter(number__in=_by_casefold(numbers))
+        for directive in Directive.objects.filter(number__in=_with_upper_case(numbers))
     }
     codes = {row["lead_agency_code"] for row in rows}
     codes.update(code for row in rows for code in row["coordinating_agency_codes"])
     agencies = {
         agency.code.casefold(): agency
-        for agency in Agency.objects.filter(code__in=_by_casefold(codes)).select_related(
+        for agency in Agency.objects.filter(code__in=_with_upper_case(codes)).select_related(
             "successor"
         )
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,6 +67,8 @@ MAX_ROWS = 1000
 HEADER_SEARCH_ROWS = 10
 # Rows read per sheet at most, blank ones included (formatting can make many).
 MAX_SCAN = 50_000
+# What the workbook's parts may add up to once unpacked.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -320,9 +323,9 @@ def _write_table(workbook: Workbook, title: str, value: Any, taken: set[str]) ->
 # --- the import template ----------------------------------------------------------------
 
 
-def _column_guide() -> list[tuple[str, str, str, str]]:
+def _column_guide() -> list[tuple[str, bool, str, str]]:
     """(column, required?, how to fill it in, example) for the instructions sheet."""
-    yes, no = _("Yes"), _("No")
+    yes, no = True, False
     return [
         (
             DIRECTIVE,
@@ -382,7 +385,7 @@ def import_template() -> bytes:
     guide = _column_guide()
     _header_row(sheet, IMPORT_HEADERS, (18, 60, 20, 28, 14, 40, 11))
     for column, (_header, required, how, _example) in enumerate(guide, start=1):
-        note = f"{how}" if required == _("No") else f"{_('Required.')} {how}"
+        note = _("Required. %(how)s") % {"how": how} if required else how
         sheet.cell(row=1, column=column).comment = Comment(note, "dxgov", width=300, height=120)
     deadline_column = get_column_letter(IMPORT_HEADERS.index(DEADLINE) + 1)
     # Styled on the column, not cell by cell: rows stay empty until someone fills them in.
@@ -420,7 +423,8 @@ def import_template() -> bytes:
         cell = _put(help_sheet, top, column, text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-    for offset, entry in enumerate(guide, start=1):
+    for offset, (header, required, how, example) in enumerate(guide, start=1):
+        entry = (header, _("Yes") if required else _("No"), how, example)
         for column, text in enumerate(entry, start=1):
             _put(help_sheet, top + offset, column, text).alignment = _WRAP
     statuses_top = top + len(guide) + 2
@@ -479,6 +483,18 @@ def _read_sheets(data: bytes) -> list[list[tuple[Any, ...]]]:
     if not data.startswith(_ZIP_MAGIC):
         raise _Unreadable(_not_a_workbook())
     try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _Unreadable(
+            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
+        ) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        # A few kilobytes can unpack to gigabytes; a task list never needs that much.
+        raise _Unreadable(
+            _("The workbook is too large to import; split the tasks into several files.")
+        )
+    try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise _Unreadable(
@@ -532,8 +548,10 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# A time of day after the date (text copied from another system) is ignored.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})" + _TIME + "$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 
 
 def _bad_date(value: Any) -> str:

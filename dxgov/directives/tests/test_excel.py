@@ -96,6 +96,8 @@ def test_template_round_trips_through_openpyxl() -> None:
     assert [cell.value for cell in sheet[1]] == list(IMPORT_HEADERS)
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 1  # nothing to delete before filling it in
+    assert sheet["A1"].comment.text.startswith("Bắt buộc. Số, ký hiệu")
+    assert sheet["D1"].comment.text.startswith("Mã các cơ quan phối hợp")
     guide = workbook["Hướng dẫn"]
     text = "\n".join(
         str(value) for row in guide.iter_rows(values_only=True) for value in row if value
@@ -283,6 +285,8 @@ def test_each_bad_cell_is_reported_with_row_column_and_reason() -> None:
         ("30-09-2025", date(2025, 9, 30)),
         ("30.09.2025", date(2025, 9, 30)),
         ("2025-09-30", date(2025, 9, 30)),
+        ("30/09/2025 00:00:00", date(2025, 9, 30)),
+        ("2025-09-30T17:30", date(2025, 9, 30)),
         (datetime(2025, 9, 30, 17, 0), date(2025, 9, 30)),
         (date(2025, 9, 30), date(2025, 9, 30)),
         (45930, date(2025, 9, 30)),  # an Excel serial number without a date format
@@ -328,6 +332,17 @@ def test_a_file_that_is_not_xlsx_gives_one_clear_error(data: bytes, words: str) 
     assert len(errors) == 1
     assert errors[0].row == 0
     assert words in errors[0].reason
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (excel.MAX_UNPACKED_BYTES + 1))
+    assert len(buffer.getvalue()) < 200_000
+    rows, errors = excel.parse_import(buffer.getvalue())
+    assert rows == []
+    assert [(e.row, e.column) for e in errors] == [(0, "")]
+    assert "quá lớn" in errors[0].reason
 
 
 def test_a_workbook_without_the_headers_is_refused() -> None:
@@ -597,12 +612,13 @@ def test_command_imports_and_reports(
     good.write_bytes(_fill([_good(), _good("Việc hai")]))
     out = io.StringIO()
     call_command("tasks", "import", str(good), "--dry-run", "--user", "vpcp.dieuphoi", stdout=out)
-    assert "2" in out.getvalue() and "Việc hai" in out.getvalue()
+    assert "3\t155/NQ-CP\tUBND-T25\t30/09/2025\tViệc hai" in out.getvalue()
+    assert "Chạy thử: sẽ tạo 2 nhiệm vụ; chưa lưu gì." in out.getvalue()
     assert Task.objects.count() == 0
     out = io.StringIO()
     call_command("tasks", "import", str(good), "--user", "vpcp.dieuphoi", stdout=out)
     assert Task.objects.count() == 2
-    assert "2" in out.getvalue()
+    assert "Đã tạo 2 nhiệm vụ." in out.getvalue()
 
     bad = tmp_path / "loi.xlsx"
     bad.write_bytes(_fill([_good("Việc ba"), _good("Việc bốn", **{DEADLINE: "hôm qua"})]))
