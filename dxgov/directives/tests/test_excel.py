@@ -653,3 +653,48 @@ def test_command_refuses_an_officer_and_an_unknown_user(
     with pytest.raises(CommandError, match="cannot read"):
         call_command("tasks", "import", str(tmp_path / "missing.xlsx"), "--user", "quantri")
     assert Task.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_exporting_imported_tasks_reads_them_back(
+    coordinator: User, directive: Directive, django_assert_num_queries: Any
+) -> None:
+    result = _import(coordinator, _fill([_good(), _good("Việc hai", **{COORDINATING: ""})]))
+    tasks = (
+        Task.objects.filter(pk__in=result.task_ids)
+        .select_related("directive", "lead_agency")
+        .prefetch_related("coordinating_agencies")
+        .order_by("pk")
+    )
+    with django_assert_num_queries(2):
+        rows = excel.task_rows(tasks)
+    sheet = load_workbook(io.BytesIO(excel.tasks_workbook(rows))).active
+    values = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == [
+        [
+            1,
+            "155/NQ-CP",
+            "Kết nối cơ sở dữ liệu dân cư",
+            "Ủy ban nhân dân tỉnh Phú Thọ",
+            "Bộ Công an, Ủy ban nhân dân tỉnh Điện Biên",
+            datetime(2025, 9, 30),
+            datetime(2025, 9, 30),
+            "Đang thực hiện trong hạn",
+            0,
+            None,
+            "x",
+        ],
+        [
+            2,
+            "155/NQ-CP",
+            "Việc hai",
+            "Ủy ban nhân dân tỉnh Phú Thọ",
+            None,
+            datetime(2025, 9, 30),
+            datetime(2025, 9, 30),
+            "Đang thực hiện trong hạn",
+            0,
+            None,
+            "x",
+        ],
+    ]
