@@ -6,6 +6,8 @@ Who may do what:
 - the lead agency's leaders and officers (anyone of those roles whose agency contains the
   lead agency) report progress, mark a task done and request an extension.
 
+Tasks can also be created in bulk from an Excel file (import_tasks): all rows or none.
+
 A task outside the user's scope (neither its lead nor a coordinating agency is in scope) does
 not exist for them (Http404); inside it, a missing right is PermissionDenied. A refused
 status change raises rules.TransitionNotAllowed; bad input raises ValidationError. Either way
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -34,7 +36,7 @@ from dxgov.accounts.models import Role, User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import record
 from dxgov.core.uploads import UploadRefused, check_upload
-from dxgov.directives import rules
+from dxgov.directives import excel, rules
 from dxgov.directives.models import (
     Attachment,
     Directive,
@@ -678,3 +680,300 @@ def mark_task_done_with_evidence(
     mark_task_done(acting_user=acting_user, task=task, completed_on=completed_on)
     _attach_evidence(acting_user=acting_user, task=task, uploads=files, report=None)
     return task
+
+
+# --- import from Excel ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskPreview:
+    """A task an import would create, resolved against the database."""
+
+    row: int
+    directive_number: str
+    directive_title: str
+    content: str
+    lead_agency_code: str
+    lead_agency_name: str
+    coordinating_agencies: tuple[str, ...]  # names
+    deadline: date | None
+    expected_result: str
+    is_key: bool
+    status: str  # the TaskStatus code it starts with
+
+    @property
+    def status_label(self) -> str:
+        return str(TaskStatus(self.status).label)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, in a dry run, would do); with errors, nothing was saved."""
+
+    created: int = 0
+    errors: list[excel.RowError] = field(default_factory=list)
+    preview: list[TaskPreview] = field(default_factory=list)
+    dry_run: bool = False
+    task_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _Planned:
+    row: int
+    directive: Directive
+    content: str
+    lead: Agency
+    coordinating: tuple[Agency, ...]
+    deadline: date | None
+    expected_result: str
+    is_key: bool
+
+
+class _ImportRefused(Exception):
+    """Raised inside the import's transaction to roll every row back."""
+
+
+# The columns create_task's ValidationError fields belong to.
+_FIELD_COLUMNS = {
+    "content": excel.CONTENT,
+    "lead_agency": excel.LEAD,
+    "coordinating_agencies": excel.COORDINATING,
+    "deadline": excel.DEADLINE,
+    "expected_result": excel.RESULT,
+    "is_key": excel.KEY,
+}
+
+
+def _with_upper_case(values: Iterable[str]) -> set[str]:
+    # Numbers and codes are stored as printed (upper case); accept any case in the file.
+    return {variant for value in values for variant in (value, value.upper())}
+
+
+def _dissolved(agency: Agency, day: date) -> str | None:
+    if agency.valid_to is None or agency.valid_to >= day:
+        return None
+    if agency.successor is not None:
+        return _(
+            "Agency %(code)s (%(name)s) no longer exists since %(day)s; "
+            "assign the task to %(successor)s (%(successor_name)s)."
+        ) % {
+            "code": agency.code,
+            "name": agency.name,
+            "day": agency.valid_to.strftime("%d/%m/%Y"),
+            "successor": agency.successor.code,
+            "successor_name": agency.successor.name,
+        }
+    return _("Agency %(code)s (%(name)s) no longer exists since %(day)s.") % {
+        "code": agency.code,
+        "name": agency.name,
+        "day": agency.valid_to.strftime("%d/%m/%Y"),
+    }
+
+
+def _resolve_rows(
+    rows: list[dict[str, Any]], day: date
+) -> tuple[list[_Planned], list[excel.RowError]]:
+    """Directives and agencies for the parsed rows, and every rule create_task applies."""
+    numbers = {row["directive_number"] for row in rows}
+    directives = {
+        directive.number.casefold(): directive
+        for directive in Directive.objects.filter(number__in=_with_upper_case(numbers))
+    }
+    codes = {row["lead_agency_code"] for row in rows}
+    codes.update(code for row in rows for code in row["coordinating_agency_codes"])
+    agencies = {
+        agency.code.casefold(): agency
+        for agency in Agency.objects.filter(code__in=_with_upper_case(codes)).select_related(
+            "successor"
+        )
+    }
+    # Tasks already in the system, so the same file uploaded twice is refused.
+    existing = {
+        (directive_id, lead_id, " ".join(content.split()).casefold())
+        for directive_id, lead_id, content in Task.objects.filter(
+            directive__in=list(directives.values()),
+            lead_agency__in=list(agencies.values()),
+        ).values_list("directive_id", "lead_agency_id", "content")
+    }
+    planned: list[_Planned] = []
+    errors: list[excel.RowError] = []
+    for row in rows:
+        number = row["row"]
+        row_errors: list[excel.RowError] = []
+
+        def fail(
+            column: str,
+            reason: str,
+            errs: list[excel.RowError] = row_errors,
+            at: int = number,
+        ) -> None:
+            errs.append(excel.RowError(at, column, reason))
+
+        directive = directives.get(row["directive_number"].casefold())
+        if directive is None:
+            fail(
+                excel.DIRECTIVE,
+                _("No directive numbered %(number)s is in the system; enter the directive first.")
+                % {"number": row["directive_number"]},
+            )
+        lead = agencies.get(row["lead_agency_code"].casefold())
+        if lead is None:
+            fail(
+                excel.LEAD,
+                _("No agency has the code %(code)s.") % {"code": row["lead_agency_code"]},
+            )
+        elif problem := _dissolved(lead, day):
+            fail(excel.LEAD, problem)
+        coordinating: list[Agency] = []
+        unknown: list[str] = []
+        for code in row["coordinating_agency_codes"]:
+            agency = agencies.get(code.casefold())
+            if agency is None:
+                unknown.append(code)
+                continue
+            if problem := _dissolved(agency, day):
+                fail(excel.COORDINATING, problem)
+            if lead is not None and agency.pk == lead.pk:
+                fail(
+                    excel.COORDINATING,
+                    _("The lead agency cannot also be a coordinating agency."),
+                )
+            elif agency not in coordinating:
+                coordinating.append(agency)
+        if unknown:
+            fail(
+                excel.COORDINATING,
+                _("No agency has the code %(code)s.") % {"code": ", ".join(unknown)},
+            )
+        if directive is not None:
+            if problem := rules.deadline_problem(row["deadline"], directive.issued_on):
+                fail(excel.DEADLINE, problem)
+            if (
+                lead is not None
+                and (
+                    directive.pk,
+                    lead.pk,
+                    " ".join(row["content"].split()).casefold(),
+                )
+                in existing
+            ):
+                fail(
+                    excel.CONTENT,
+                    _("This task is already assigned to %(code)s under %(number)s.")
+                    % {"code": lead.code, "number": directive.number},
+                )
+        errors.extend(row_errors)
+        if row_errors or directive is None or lead is None:
+            continue
+        planned.append(
+            _Planned(
+                row=number,
+                directive=directive,
+                content=row["content"],
+                lead=lead,
+                coordinating=tuple(coordinating),
+                deadline=row["deadline"],
+                expected_result=row["expected_result"],
+                is_key=row["is_key"],
+            )
+        )
+    return planned, errors
+
+
+def _preview(plan: _Planned, day: date) -> TaskPreview:
+    return TaskPreview(
+        row=plan.row,
+        directive_number=plan.directive.number,
+        directive_title=plan.directive.title,
+        content=plan.content,
+        lead_agency_code=plan.lead.code,
+        lead_agency_name=plan.lead.name,
+        coordinating_agencies=tuple(agency.name for agency in plan.coordinating),
+        deadline=plan.deadline,
+        expected_result=plan.expected_result,
+        is_key=plan.is_key,
+        status=rules.status_on(plan.deadline, day).value,
+    )
+
+
+def _validation_row_errors(row: int, exc: ValidationError) -> list[excel.RowError]:
+    if hasattr(exc, "error_dict"):
+        return [
+            excel.RowError(row, _FIELD_COLUMNS.get(name, ""), message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [excel.RowError(row, "", message) for message in exc.messages]
+
+
+def _sorted(errors: list[excel.RowError]) -> list[excel.RowError]:
+    order = {header: index for index, header in enumerate(excel.IMPORT_HEADERS)}
+    return sorted(errors, key=lambda error: (error.row, order.get(error.column, -1)))
+
+
+@transaction.atomic
+def import_tasks(
+    *, acting_user: User, data: bytes, dry_run: bool, today: date | None = None
+) -> ImportResult:
+    """Create the tasks of a filled-in import template: every row, or none.
+
+    The file is checked whole first (excel.parse_import), then each row against the
+    database: the directive and the agencies must exist, and every rule create_task applies
+    must hold. Any error: nothing is saved and every error is returned with its row and
+    column. A dry run returns what would be created and saves nothing. Otherwise the tasks
+    are created through create_task in one transaction, with one TASKS_IMPORTED event.
+    """
+    _require_central(acting_user)
+    day = _today(today)
+    rows, errors = excel.parse_import(data)
+    if any(error.row == 0 for error in errors):
+        return ImportResult(errors=errors, dry_run=dry_run)
+    planned, resolve_errors = _resolve_rows(rows, day)
+    errors = _sorted(errors + resolve_errors)
+    if errors:
+        return ImportResult(errors=errors, dry_run=dry_run)
+    preview = [_preview(plan, day) for plan in planned]
+    if dry_run:
+        return ImportResult(preview=preview, dry_run=True)
+    created: list[Task] = []
+    try:
+        with transaction.atomic():
+            for plan in planned:
+                try:
+                    created.append(
+                        create_task(
+                            acting_user=acting_user,
+                            directive=plan.directive,
+                            content=plan.content,
+                            lead_agency=plan.lead,
+                            deadline=plan.deadline,
+                            coordinating_agencies=plan.coordinating,
+                            expected_result=plan.expected_result,
+                            is_key=plan.is_key,
+                            today=day,
+                        )
+                    )
+                except ValidationError as exc:
+                    errors.extend(_validation_row_errors(plan.row, exc))
+            if errors:
+                raise _ImportRefused
+            record(
+                event_type=EventType.TASKS_IMPORTED,
+                acting_user=acting_user,
+                target_type=Task._meta.label_lower,
+                data={
+                    "count": len(created),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "directives": sorted({plan.directive.number for plan in planned}),
+                    "task_ids": [task.pk for task in created],
+                },
+            )
+    except _ImportRefused:
+        return ImportResult(errors=_sorted(errors), preview=preview)
+    return ImportResult(
+        created=len(created), preview=preview, task_ids=[task.pk for task in created]
+    )
