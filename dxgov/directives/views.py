@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from dxgov.accounts.access import agencies_in_scope, sees_everything
 from dxgov.accounts.models import Role
 from dxgov.audit.models import AuditEvent
-from dxgov.directives import actions, summary
+from dxgov.directives import actions, excel, summary
 from dxgov.directives.access import access_attachment, access_task, tasks_for
 from dxgov.directives.models import Directive, DirectiveKind, ExtensionState, Task, TaskStatus
 from dxgov.directives.rules import TransitionNotAllowed
@@ -433,3 +434,105 @@ def overall_count(s: summary.Summary, status: str) -> int:
         "postponed": s.postponed,
         "cancelled": s.cancelled,
     }[status]
+
+
+# --- Excel -------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def task_export(request: HttpRequest) -> HttpResponse:
+    """The filtered task list as .xlsx (the same filters and scope as the page)."""
+    form = TaskFilter(request.GET)
+    tasks = tasks_for(request.user)
+    if form.is_valid():
+        tasks = filter_tasks(tasks, form.cleaned_data)
+    tasks = (
+        tasks.select_related("directive", "lead_agency")
+        .prefetch_related("coordinating_agencies")
+        .order_by("deadline", "pk")
+    )
+    stamp = timezone.localdate().isoformat()
+    return _xlsx(excel.tasks_workbook(excel.task_rows(tasks)), f"nhiem-vu-{stamp}.xlsx")
+
+
+@login_required
+def statistics_export(request: HttpRequest) -> HttpResponse:
+    form = TaskFilter(request.GET)
+    tasks = tasks_for(request.user)
+    if form.is_valid():
+        tasks = filter_tasks(tasks, form.cleaned_data)
+    overall = summary.summarise(_counts(tasks))
+    by_agency: dict[str, dict[str, int]] = defaultdict(dict)
+    for code, status, n in (
+        tasks.order_by().values_list("lead_agency__code", "status").annotate(n=Count("id"))
+    ):
+        by_agency[code][status] = n
+    names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
+    league_rows = [
+        {
+            _("Rank"): row.rank,
+            _("Agency"): names.get(row.agency, row.agency),
+            _("Tasks"): row.summary.total,
+            _("Completed"): row.summary.completed,
+            _("On time"): row.summary.on_time,
+            _("Late"): row.summary.late,
+            _("Overdue"): row.summary.overdue,
+            _("On-time rate"): row.summary.on_time_rate,
+        }
+        for row in summary.league(by_agency)
+    ]
+    workbook = excel.statistics_workbook(
+        {
+            _("Summary"): {
+                _("Total"): overall.total,
+                _("Completed"): overall.completed,
+                _("In progress"): overall.in_progress,
+                _("Overdue"): overall.overdue,
+                _("On-time rate"): overall.on_time_rate,
+            },
+            _("By status"): {label: overall_count(overall, v) for v, label in TaskStatus.choices},
+            _("League table"): league_rows,
+        }
+    )
+    return _xlsx(workbook, f"thong-ke-nhiem-vu-{timezone.localdate().isoformat()}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(excel.import_template(), "mau-nhap-nhiem-vu.xlsx")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx) filled from the template"))
+    dry_run = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Check only (save nothing)")
+    )
+
+
+@login_required
+def task_import(request: HttpRequest) -> HttpResponse:
+    if not sees_everything(request.user):
+        raise PermissionDenied(
+            _("Only a central coordinator or an administrator can import tasks.")
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.DXGOV_UPLOAD_MAX_BYTES:
+            form.add_error("file", _("The file is too large."))
+        else:
+            result = actions.import_tasks(
+                acting_user=request.user,  # type: ignore[arg-type]
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+    return render(request, "directives/task_import.html", {"form": form, "result": result})
