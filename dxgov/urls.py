@@ -9,6 +9,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("accounts/", include("dxgov.accounts.urls")),
+    path("audit/", include("dxgov.audit.urls")),
     path("", include("dxgov.orgunits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
