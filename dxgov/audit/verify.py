@@ -99,11 +99,14 @@ def diagnose_events(events: Sequence[Event], head: tuple[int, str] | None) -> li
             after = rows[i + 1] if i + 1 < len(rows) else None
             if after is not None and after["prev_hash"] == previous_hash:
                 problems.append(Problem("inserted", s, "the next event links past it"))
+                flagged.add(s)
             elif i and valid[prev_seq] and prev_seq not in flagged:
                 detail = f"re-hashed: event {s} still points to the original"
                 problems.append(Problem("altered", prev_seq, detail))
+                flagged.add(prev_seq)
             elif not i:
                 problems.append(Problem("altered", s, "the first event does not start the chain"))
+                flagged.add(s)
         previous_hash = row["hash"]
     return sorted(problems, key=lambda p: (p.seq or 0, p.kind))
 
