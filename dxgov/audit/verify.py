@@ -28,6 +28,7 @@ from dxgov.audit.signing import signature_valid
 
 EVENT_KINDS = ("altered", "deleted", "inserted", "reordered")
 CHECKPOINT_EVENT = "audit.checkpoint_created"
+MOVE_SEARCH_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def diagnose_events(events: Sequence[Event], head: tuple[int, str] | None) -> li
     broken = [s for s, ok in valid.items() if not ok]
     candidates = sorted(set(broken) | set(missing))
     moved: dict[int, int] = {}
-    for s in broken:
+    # Matching is quadratic; past MOVE_SEARCH_LIMIT suspects every broken event is "altered".
+    for s in broken if len(candidates) <= MOVE_SEARCH_LIMIT else []:
         for t in candidates:
             if t != s and event_hash({**by_seq[s], "seq": t}) == by_seq[s]["hash"]:
                 moved[s] = t

@@ -119,3 +119,10 @@ def test_event_the_chain_skips_over() -> None:
 
 def test_missing_head() -> None:
     assert found(chain(3), None) == {(None, "head")}
+
+
+def test_checkpoint_event_type_matches_the_model() -> None:
+    from dxgov.audit.models import EventType
+    from dxgov.audit.verify import CHECKPOINT_EVENT
+
+    assert EventType.CHECKPOINT_CREATED.value == CHECKPOINT_EVENT
