@@ -206,6 +206,9 @@ LOGGING = {
 # API tokens expire; a system token is renewed deliberately, not kept forever.
 DXGOV_TOKEN_DAYS = env_int("DXGOV_TOKEN_DAYS", 365, minimum=1)
 
+# The Ed25519 key that signs audit checkpoints; empty means var/audit_ed25519.pem (created once).
+DXGOV_AUDIT_KEY_FILE = env_str("DXGOV_AUDIT_KEY_FILE", "")
+
 # In development, serve static files from the source folders without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

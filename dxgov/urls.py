@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("dxgov.accounts.urls")),
     path("directives/", include("dxgov.directives.urls")),
+    path("audit/", include("dxgov.audit.urls")),
     path("", include("dxgov.orgunits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

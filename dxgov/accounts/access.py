@@ -18,6 +18,7 @@ from dxgov.orgunits.models import Agency, AgencyQuerySet
 
 M = TypeVar("M", bound=Model)
 CHANGE_ROLES = {Role.ADMIN, Role.COORDINATOR, Role.LEADER}
+AUDIT_ROLES = {Role.ADMIN, Role.COORDINATOR}
 
 
 def _role(user: Any) -> Role | None:
@@ -83,3 +84,13 @@ def access_user(user: Any, username: str) -> User:
     if found is None:
         raise Http404(_("No user %(username)s in your scope.") % {"username": username})
     return found
+
+
+def may_read_audit(user: Any) -> bool:
+    return _role(user) in AUDIT_ROLES
+
+
+def access_audit(user: Any) -> None:
+    """The audit ledger's events and proofs: administrators and coordinators only (else 403)."""
+    if not may_read_audit(user):
+        raise PermissionDenied(_("Only administrators and coordinators can read the audit ledger."))

@@ -46,11 +46,16 @@ class ChainProblem:
     detail: str
 
 
-def verify_chain(events: Iterable[Mapping[str, Any]]) -> list[ChainProblem]:
-    """Walk events in stored order and report every place where the chain does not hold."""
+def verify_chain(
+    events: Iterable[Mapping[str, Any]], *, start_seq: int = 1, start_hash: str = GENESIS_HASH
+) -> list[ChainProblem]:
+    """Walk events in stored order and report every place where the chain does not hold.
+
+    start_seq and start_hash let a caller check a stretch that follows a verified one.
+    """
     problems: list[ChainProblem] = []
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    expected_prev = start_hash
+    expected_seq = start_seq
     for event in events:
         seq = int(event["seq"])
         if seq != expected_seq:

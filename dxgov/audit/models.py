@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ class EventType(models.TextChoices):
     ATTACHMENT_ADDED = "attachment.added", _("File attached")
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Two-factor sign-in enabled")
     TWO_FACTOR_RESET = "user.two_factor_reset", _("Two-factor sign-in reset")
+    CHECKPOINT_CREATED = "audit.checkpoint_created", _("Audit checkpoint signed")
 
 
 class AuditEvent(models.Model):
@@ -70,3 +73,43 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+CHECKPOINT_FORMAT = "dxgov.audit.checkpoint.v1"
+
+
+class Checkpoint(models.Model):
+    """A signed Merkle root over the events seq_from..seq_to (see audit.merkle, audit.signing).
+
+    Checkpoints follow one another without gaps; an outside body keeps exported copies, so
+    rewriting or rolling back the database shows even when the chain itself is redone.
+    """
+
+    seq_from = models.BigIntegerField(unique=True)
+    seq_to = models.BigIntegerField(unique=True)
+    tree_size = models.BigIntegerField()
+    root = models.CharField(max_length=64)
+    # The hash of event seq_to, which chains back through every earlier event.
+    chain_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+    key_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq_from"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.seq_from}–{self.seq_to}"
+
+    def body(self) -> dict[str, Any]:
+        """The signed fields as plain values (audit.signing.canonical_body encodes them)."""
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "seq_from": self.seq_from,
+            "seq_to": self.seq_to,
+            "tree_size": self.tree_size,
+            "root": self.root,
+            "chain_hash": self.chain_hash,
+            "created_at": self.created_at.isoformat(timespec="microseconds"),
+            "key_id": self.key_id,
+        }

@@ -1,0 +1,61 @@
+"""Writes to the audit ledger beyond single events: signed checkpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dxgov.audit import merkle, signing
+from dxgov.audit.chain import GENESIS_HASH, verify_chain
+from dxgov.audit.models import AuditEvent, ChainHead, Checkpoint, EventType
+from dxgov.audit.record import event_as_dict, record
+
+
+class CheckpointRefused(RuntimeError):
+    """The events to be signed do not form an unbroken chain; signing them would launder it."""
+
+
+@transaction.atomic
+def create_checkpoint(*, acting_user: Any) -> Checkpoint | None:
+    """Sign a Merkle root over every event since the previous checkpoint; None if there are none.
+
+    The checkpoint's own audit event is appended first and falls inside the range it signs,
+    so running this twice in a row creates one checkpoint.
+    """
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    last = Checkpoint.objects.order_by("-seq_to").first()
+    seq_from = last.seq_to + 1 if last is not None else 1
+    if head is None or head.seq < seq_from:
+        return None
+    key = signing.load_private_key()
+    pending = [event_as_dict(e) for e in AuditEvent.objects.filter(seq__gte=seq_from)]
+    start_hash = last.chain_hash if last is not None else GENESIS_HASH
+    problems = verify_chain(pending, start_seq=seq_from, start_hash=start_hash)
+    if problems or not pending or pending[-1]["seq"] != head.seq:
+        first = problems[0].seq if problems else head.seq
+        raise CheckpointRefused(
+            f"events from {seq_from} do not form an unbroken chain (first problem at {first}); "
+            "run `dxgov audit verify`"
+        )
+    event = record(
+        event_type=EventType.CHECKPOINT_CREATED,
+        acting_user=acting_user,
+        target_type="audit.checkpoint",
+        target_id=f"{seq_from}-{head.seq + 1}",
+        data={"seq_from": seq_from, "seq_to": head.seq + 1},
+    )
+    hashes = [e["hash"] for e in pending] + [event.hash]
+    checkpoint = Checkpoint(
+        seq_from=seq_from,
+        seq_to=event.seq,
+        tree_size=len(hashes),
+        root=merkle.root_of_event_hashes(hashes),
+        chain_hash=event.hash,
+        created_at=timezone.now(),
+        key_id=signing.key_id(key.public_key()),
+    )
+    checkpoint.signature = signing.sign(key, checkpoint.body())
+    checkpoint.save()
+    return checkpoint

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dxgov.audit import actions, ledger
+
+
+class Command(BaseCommand):
+    help = "The audit ledger: sign a checkpoint, export checkpoints, verify everything."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("checkpoint", help="Sign the events since the previous checkpoint.")
+        export = sub.add_parser(
+            "export-checkpoints", help="Write every signed checkpoint as JSON ('-' for stdout)."
+        )
+        export.add_argument("file")
+        verify = sub.add_parser(
+            "verify", help="Recompute the chain and every checkpoint; non-zero exit on a problem."
+        )
+        verify.add_argument(
+            "--checkpoints", help="A file from export-checkpoints, kept outside, to compare with."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["action"].replace("-", "_"))(options)
+
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        try:
+            checkpoint = actions.create_checkpoint(acting_user=None)
+        except actions.CheckpointRefused as exc:
+            raise CommandError(str(exc)) from None
+        if checkpoint is None:
+            self.stdout.write("no new events since the last checkpoint")
+            return
+        self.stdout.write(
+            f"checkpoint {checkpoint.seq_from}-{checkpoint.seq_to} root {checkpoint.root}"
+        )
+
+    def _export_checkpoints(self, options: dict[str, Any]) -> None:
+        text = json.dumps(ledger.export_checkpoints(), indent=2, ensure_ascii=False) + "\n"
+        if options["file"] == "-":
+            self.stdout.write(text, ending="")
+            return
+        Path(options["file"]).write_text(text, encoding="utf-8")
+        self.stdout.write(f"wrote {len(json.loads(text))} checkpoints to {options['file']}")
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        exported = None
+        if options["checkpoints"]:
+            try:
+                exported = json.loads(Path(options["checkpoints"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read {options['checkpoints']}: {exc}") from None
+            if not isinstance(exported, list) or not all(
+                isinstance(item, dict) and isinstance(item.get("body"), dict) for item in exported
+            ):
+                raise CommandError(f"{options['checkpoints']} is not an exported checkpoint list")
+        report = ledger.verify_ledger(exported)
+        if report.ok:
+            self.stdout.write(
+                f"ok: {report.events} events, {report.checkpoints} checkpoints verified"
+            )
+            return
+        for problem in report.problems:
+            self.stdout.write(str(problem))
+        raise CommandError(f"{len(report.problems)} problems found", returncode=1)

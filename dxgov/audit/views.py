@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dxgov.accounts.access import access_audit
+from dxgov.audit import ledger
+from dxgov.audit.models import AuditEvent
+from dxgov.audit.verify import Problem
+
+LATEST = 50
+_EVENT_PROBLEMS: dict[str, Promise] = {
+    "altered": _("Event %(seq)s was altered"),
+    "deleted": _("Event %(seq)s was deleted"),
+    "inserted": _("Event %(seq)s was inserted"),
+    "reordered": _("Event %(seq)s was moved out of order"),
+}
+_CHECKPOINT_PROBLEMS: dict[str, Promise] = {
+    "checkpoint_signature": _("Checkpoint %(seq_from)s–%(seq_to)s: the signature does not verify"),
+    "checkpoint_sequence": _(
+        "Checkpoint %(seq_from)s–%(seq_to)s does not follow on from the previous one"
+    ),
+    "checkpoint_mismatch": _(
+        "Checkpoint %(seq_from)s–%(seq_to)s: the events no longer match the signed root"
+    ),
+    "checkpoint_missing": _("Checkpoint %(seq_from)s–%(seq_to)s was deleted"),
+    "rollback": _("Checkpoint %(seq_from)s–%(seq_to)s: the history was rolled back"),
+}
+
+
+def describe(problem: Problem) -> str:
+    """One line a person can read, in their language."""
+    values = {"seq": problem.seq, "seq_from": problem.seq_from, "seq_to": problem.seq_to}
+    if problem.kind in _EVENT_PROBLEMS:
+        return str(_EVENT_PROBLEMS[problem.kind]) % values
+    if problem.kind in _CHECKPOINT_PROBLEMS:
+        return str(_CHECKPOINT_PROBLEMS[problem.kind]) % values
+    return str(_("The chain head is missing"))
+
+
+@login_required
+def ledger_status(request: HttpRequest) -> HttpResponse:
+    access_audit(request.user)
+    report = ledger.verify_ledger()
+    latest = AuditEvent.objects.order_by("-seq")[:LATEST]
+    context = {
+        "report": report,
+        "problems": [describe(p) for p in report.problems],
+        "latest": latest,
+    }
+    return render(request, "audit/ledger.html", context)
