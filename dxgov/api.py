@@ -89,3 +89,4 @@ def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
 
 api.add_router("/", "dxgov.accounts.api.router")
 api.add_router("/", "dxgov.orgunits.api.router")
+api.add_router("/", "dxgov.notifications.api.router")

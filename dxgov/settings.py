@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dxgov.orgunits",
     "dxgov.accounts",
     "dxgov.directives",
+    "dxgov.notifications",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dxgov.core.context_processors.site",
+                "dxgov.notifications.context_processors.unread",
             ],
         },
     },

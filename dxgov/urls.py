@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("dxgov.accounts.urls")),
     path("", include("dxgov.orgunits.urls")),
+    path("notifications/", include("dxgov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
