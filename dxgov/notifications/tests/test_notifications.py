@@ -182,6 +182,8 @@ def test_mark_read_through_htmx_returns_the_item_and_the_new_count(
     assert f'id="notification-{first.pk}" class="notification"' in html
     assert "Đã đọc lúc" in html and "Đánh dấu đã đọc" not in html
     assert '<span id="unread-count" class="badge warn" hx-swap-oob="true">1</span>' in html
+    assert '<div id="unread-summary" hx-swap-oob="true">' in html
+    assert "1 thông báo chưa đọc." in html
     first.refresh_from_db()
     assert first.read_at is not None
 
@@ -271,3 +273,14 @@ def test_api_needs_authentication() -> None:
     response = Client().get("/api/v1/notifications")
     assert response.status_code == 401
     assert "message" in json.loads(response.content)
+
+
+def test_list_pages_by_fifty(phutho_officer: User) -> None:
+    for number in range(51):
+        _notify(phutho_officer, f"k{number:02d}")
+    client = client_for(phutho_officer)
+    first = client.get("/notifications/").content.decode()
+    assert first.count('class="notification unread"') == 50
+    assert "Trang 1 / 2" in first and "(k50)" in first and "(k00)" not in first
+    second = client.get("/notifications/", {"page": 2}).content.decode()
+    assert second.count('class="notification unread"') == 1 and "(k00)" in second
