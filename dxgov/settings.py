@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dxgov.orgunits",
     "dxgov.accounts",
     "dxgov.directives",
+    "dxgov.notifications",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dxgov.core.context_processors.site",
+                "dxgov.notifications.context_processors.unread",
             ],
         },
     },

@@ -13,3 +13,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files straight from the finders (no collectstatic) for live-server tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, not Django's shared-cache in-memory database: there a second
+    # writer fails at once ("database table is locked") instead of waiting its turn, so
+    # tests of concurrent writers would test nothing real.
+    # One file per test run, so two runs in the same checkout do not share (or delete) it.
+    _test_db = VAR_DIR / f"test-{os.getpid()}.sqlite3"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

@@ -12,6 +12,7 @@ urlpatterns = [
     path("directives/", include("dxgov.directives.urls")),
     path("audit/", include("dxgov.audit.urls")),
     path("", include("dxgov.orgunits.urls")),
+    path("notifications/", include("dxgov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -1,0 +1,51 @@
+"""Background jobs (django-tasks): the daily refresh, reminders and digests.
+
+Arguments are JSON: a day is an ISO date string, or None for today. Something outside the
+platform starts the day's run (a timer calling `dxgov reminders run`, or enqueueing
+`daily_reminders`); running it twice the same day sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.utils import timezone
+from django_tasks import task
+
+from dxgov.directives.actions import refresh_overdue
+from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
+
+
+def _day(today: str | None) -> date:
+    return date.fromisoformat(today) if today else timezone.localdate()
+
+
+@dataclass(frozen=True)
+class DailyRun:
+    overdue: int  # tasks moved to overdue
+    reminders: int  # reminder notifications created
+    digests: int  # digest notifications created
+
+
+def run_daily(day: date) -> DailyRun:
+    """Statuses first, so reminders and digests see today's overdue tasks."""
+    moved = refresh_overdue(acting_user=None, today=day)
+    return DailyRun(
+        overdue=moved, reminders=send_task_reminders(day), digests=send_agency_digests(day)
+    )
+
+
+@task()
+def task_reminders(today: str | None = None) -> int:
+    return send_task_reminders(_day(today))
+
+
+@task()
+def agency_digests(today: str | None = None) -> int:
+    return send_agency_digests(_day(today))
+
+
+@task()
+def daily_reminders(today: str | None = None) -> dict[str, int]:
+    return asdict(run_daily(_day(today)))
