@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install check lint test-sqlite test-postgres messages
+.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks
 
 $(BIN)/dxgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,10 @@ test: lint test-sqlite
 messages: install
 	DXGOV_DEBUG=1 $(BIN)/dxgov makemessages -l vi --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 	DXGOV_DEBUG=1 $(BIN)/dxgov compilemessages -l vi --ignore=.venv
+
+# Benchmarks run on their own embedded database (var/bench.sqlite3) and write docs/benchmarks.md.
+BENCH_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key DXGOV_DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3
+
+bench-tasks: install var/secret_key
+	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov bench tasks --count 50000

@@ -11,12 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dxgov.accounts.models import User
-from dxgov.accounts.twofactor import requires_second_factor
 from dxgov.core.demo import DEMO_PASSWORD, load_demo_users
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.orgunits.models import OrgUnit
@@ -89,17 +85,3 @@ def dienbien_leader(db: Any) -> User:
 @pytest.fixture
 def dienbien_officer(db: Any) -> User:
     return _user("dienbien.canbo")
-
-
-def client_for(user: User, *, second_factor: bool = True) -> Client:
-    """A signed-in client; roles that need a second factor have given it, unless told not to."""
-    client = Client()
-    client.force_login(user)
-    if second_factor and requires_second_factor(user):
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="test", defaults={"confirmed": True}
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client

@@ -64,6 +64,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.event_type} {self.target_type}:{self.target_id}"
 
+    @property
+    def type_label(self) -> str:
+        """The event type as people read it; an unknown value is shown as stored."""
+        try:
+            return str(EventType(self.event_type).label)
+        except ValueError:
+            return self.event_type
+
 
 class ChainHead(models.Model):
     """A single row holding the chain's tip; locking it serialises appends."""

@@ -32,7 +32,9 @@ class Summary:
 
     @property
     def completion_rate(self) -> float | None:
-        return self.completed / self.total if self.total else None
+        """Completed over the tasks expected done: a cancelled task is not (as stats.py)."""
+        expected = self.total - self.cancelled
+        return self.completed / expected if expected else None
 
 
 def summarise(counts: Mapping[str, int]) -> Summary:

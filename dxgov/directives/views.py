@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,8 +32,19 @@ from dxgov.orgunits.models import Agency
 PAGE_SIZE = 50
 
 
+def _effective_status() -> Case:
+    """Open past its deadline counts as overdue even before the nightly sweep (as stats.py)."""
+    today = timezone.localdate()
+    return Case(
+        When(status=TaskStatus.OPEN, deadline__lt=today, then=Value(TaskStatus.OVERDUE.value)),
+        default=F("status"),
+        output_field=CharField(),
+    )
+
+
 def _counts(tasks: QuerySet[Task]) -> dict[str, int]:
-    return dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+    rows = tasks.order_by().annotate(counted=_effective_status()).values_list("counted")
+    return dict(rows.annotate(n=Count("id")))
 
 
 def _date(value: str | None) -> date | None:
@@ -60,7 +71,8 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         tasks_for(request.user)
         .filter(directive__in=[d.pk for d in page])
         .order_by()
-        .values_list("directive_id", "status")
+        .annotate(counted=_effective_status())
+        .values_list("directive_id", "counted")
         .annotate(n=Count("id"))
     )
     for directive_id, status, n in rows:
@@ -396,7 +408,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     overall = summary.summarise(_counts(tasks))
     by_agency: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = tasks.order_by().values_list("lead_agency__code", "status").annotate(n=Count("id"))
+    rows = (
+        tasks.order_by()
+        .annotate(counted=_effective_status())
+        .values_list("lead_agency__code", "counted")
+        .annotate(n=Count("id"))
+    )
     for code, status, n in rows:
         by_agency[code][status] = n
     names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
@@ -472,7 +489,10 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     overall = summary.summarise(_counts(tasks))
     by_agency: dict[str, dict[str, int]] = defaultdict(dict)
     for code, status, n in (
-        tasks.order_by().values_list("lead_agency__code", "status").annotate(n=Count("id"))
+        tasks.order_by()
+        .annotate(counted=_effective_status())
+        .values_list("lead_agency__code", "counted")
+        .annotate(n=Count("id"))
     ):
         by_agency[code][status] = n
     names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
