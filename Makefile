@@ -57,4 +57,5 @@ BENCH_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key DXGOV_DATABASE_URL=sqlite:///$
 
 bench-tasks: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench tasks --count 50000

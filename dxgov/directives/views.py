@@ -47,6 +47,40 @@ def _counts(tasks: QuerySet[Task]) -> dict[str, int]:
     return dict(rows.annotate(n=Count("id")))
 
 
+def _counts_by_agency(tasks: QuerySet[Task]) -> dict[str, dict[str, int]]:
+    """Counts per lead agency and status in one grouped query."""
+    by_agency: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        tasks.order_by()
+        .annotate(counted=_effective_status())
+        .values_list("lead_agency__code", "counted")
+        .annotate(n=Count("id"))
+    )
+    for code, status, n in rows:
+        by_agency[code][status] = n
+    return by_agency
+
+
+def _overall(by_agency: dict[str, dict[str, int]]) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for counts in by_agency.values():
+        for status, n in counts.items():
+            totals[status] += n
+    return totals
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the count already known from the status counts (one scan saved)."""
+
+    def __init__(self, object_list: QuerySet[Task], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -182,8 +216,8 @@ def _task_list(request: HttpRequest, *, mine: bool) -> HttpResponse:
     if form.is_valid():
         tasks = filter_tasks(tasks, form.cleaned_data)
     tasks = tasks.select_related("directive", "lead_agency").order_by("deadline", "pk")
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     stats = summary.summarise(_counts(tasks))
+    page = CountedPaginator(tasks, PAGE_SIZE, stats.total).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
@@ -406,16 +440,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         tasks = filter_tasks(tasks, form.cleaned_data)
     today = timezone.localdate()
-    overall = summary.summarise(_counts(tasks))
-    by_agency: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = (
-        tasks.order_by()
-        .annotate(counted=_effective_status())
-        .values_list("lead_agency__code", "counted")
-        .annotate(n=Count("id"))
-    )
-    for code, status, n in rows:
-        by_agency[code][status] = n
+    by_agency = _counts_by_agency(tasks)
+    overall = summary.summarise(_overall(by_agency))
     names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
     table = [(row, names.get(row.agency, row.agency)) for row in summary.league(by_agency)]
     overdue = list(
@@ -486,15 +512,8 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     tasks = tasks_for(request.user)
     if form.is_valid():
         tasks = filter_tasks(tasks, form.cleaned_data)
-    overall = summary.summarise(_counts(tasks))
-    by_agency: dict[str, dict[str, int]] = defaultdict(dict)
-    for code, status, n in (
-        tasks.order_by()
-        .annotate(counted=_effective_status())
-        .values_list("lead_agency__code", "counted")
-        .annotate(n=Count("id"))
-    ):
-        by_agency[code][status] = n
+    by_agency = _counts_by_agency(tasks)
+    overall = summary.summarise(_overall(by_agency))
     names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
     league_rows = [
         {

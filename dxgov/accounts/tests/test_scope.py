@@ -9,8 +9,8 @@ from django.test import Client
 
 from dxgov.accounts.access import agencies_in_scope, in_scope
 from dxgov.accounts.models import User
+from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
-from dxgov.conftest import client_for
 from dxgov.orgunits.models import Agency
 
 pytestmark = pytest.mark.django_db

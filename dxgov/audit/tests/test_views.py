@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from dxgov.accounts.testing import client_for
 from dxgov.audit.actions import create_checkpoint
 from dxgov.audit.models import AuditEvent
 from dxgov.audit.tests.test_checkpoints import append
-from dxgov.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from dxgov.accounts.actions import create_token
 from dxgov.accounts.models import User
+from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
-from dxgov.conftest import client_for
 from dxgov.directives import actions
 from dxgov.directives.models import (
     Directive,

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.test import Client
 
 from dxgov.accounts.models import User
-from dxgov.conftest import client_for
+from dxgov.accounts.testing import client_for
 from dxgov.notifications import actions
 from dxgov.notifications.models import Notification, NotificationKind
 
