@@ -31,6 +31,16 @@ class Summary:
         return self.on_time / self.completed if self.completed else None
 
     @property
+    def on_time_percent(self) -> float | None:
+        rate = self.on_time_rate
+        return None if rate is None else round(rate * 100, 1)
+
+    @property
+    def completion_percent(self) -> float | None:
+        rate = self.completion_rate
+        return None if rate is None else round(rate * 100, 1)
+
+    @property
     def completion_rate(self) -> float | None:
         """Completed over the tasks expected done: a cancelled task is not (as stats.py)."""
         expected = self.total - self.cancelled

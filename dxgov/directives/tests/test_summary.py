@@ -36,6 +36,9 @@ def test_third_session_sentence() -> None:
 def test_rates() -> None:
     s = summary.summarise({"done_on_time": 3, "done_late": 1, "open": 4})
     assert s.on_time_rate == 0.75 and s.completion_rate == 0.5
+    assert s.on_time_percent == 75.0 and s.completion_percent == 50.0
+    with_cancelled = summary.summarise({"done_on_time": 1, "open": 1, "cancelled": 2})
+    assert with_cancelled.completion_rate == 0.5  # a cancelled task is not expected done
     empty = summary.summarise({})
     assert empty.on_time_rate is None and empty.completion_rate is None and empty.total == 0
 
