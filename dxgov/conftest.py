@@ -7,7 +7,11 @@ its province's committee, and coordinators see everything.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +89,68 @@ def dienbien_leader(db: Any) -> User:
 @pytest.fixture
 def dienbien_officer(db: Any) -> User:
     return _user("dienbien.canbo")
+
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Browser tests need Debian's Chromium; outside CI they are skipped when it is missing."""
+    if shutil.which(CHROMIUM) or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page on the live server, collecting console and page errors."""
+
+    page: Any
+    base: str
+    errors: list[str]
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def shot(self, name: str, *, full_page: bool = True) -> None:
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def chromium(live_server: Any, reference_data: None) -> Iterator[BrowserPage]:
+    from playwright.sync_api import ConsoleMessage, Error, sync_playwright
+
+    # Playwright's sync API runs an event loop; the ORM calls in tests happen outside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                errors.append(message.text)
+
+        def on_page_error(error: Error) -> None:
+            errors.append(str(error))
+
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
+        yield BrowserPage(page=page, base=live_server.url, errors=errors)
+        browser.close()
