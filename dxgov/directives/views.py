@@ -165,7 +165,12 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
 
 class TaskFilter(forms.Form):
     q = forms.CharField(required=False, max_length=100, label=gettext_lazy("Search"))
-    agency = forms.CharField(required=False, max_length=32, label=gettext_lazy("Agency code"))
+    agency = forms.CharField(
+        required=False,
+        max_length=32,
+        label=gettext_lazy("Agency code"),
+        widget=forms.TextInput(attrs={"list": "agency-options", "autocomplete": "off"}),
+    )
     status = forms.ChoiceField(
         required=False,
         choices=[("", gettext_lazy("All statuses")), *TaskStatus.choices],
@@ -226,10 +231,20 @@ def _task_list(request: HttpRequest, *, mine: bool) -> HttpResponse:
         "today": timezone.localdate(),
         "mine": mine,
         "querystring": _without_page(request),
+        "agency_options": _agency_options(request.user),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
         return render(request, "directives/_task_results.html", context)
     return render(request, "directives/task_list.html", context)
+
+
+def _agency_options(user: Any) -> QuerySet[Agency]:
+    """Suggestions for the agency filter: ministries, provinces, and the user's own subtree."""
+    top = Agency.objects.current().filter(parent__code="CP")
+    own = agencies_in_scope(user).current().filter(kind__in=["people_committee", "department"])
+    codes = set(top.values_list("code", flat=True)) if sees_everything(user) else set()
+    codes |= set(own.order_by("path").values_list("code", flat=True)[:200])
+    return Agency.objects.filter(code__in=codes).order_by("kind", "name").only("code", "name")
 
 
 def _without_page(request: HttpRequest) -> str:

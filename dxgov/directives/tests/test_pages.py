@@ -232,3 +232,10 @@ def test_evidence_of_another_province_cannot_be_downloaded(
     )
     attachment = Attachment.objects.get(task=task)
     assert client_for(phutho_officer).get(f"/directives/files/{attachment.pk}/").status_code == 404
+
+
+def test_agency_suggestions_follow_scope(phutho_officer: User, coordinator: User) -> None:
+    own = client_for(phutho_officer).get("/directives/tasks/").content.decode()
+    assert 'value="SO-25-KHCN"' in own and 'value="UBND-T11"' not in own
+    central = client_for(coordinator).get("/directives/tasks/").content.decode()
+    assert 'value="UBND-T11"' in central and 'value="BCA"' in central
