@@ -152,6 +152,8 @@ RESOLUTION_155 = SeedDirective(
             "12/2021.",
             deadline=date(2021, 12, 31),
             is_key=True,
+            # Issued as Decree 13/2023/NĐ-CP on 17 April 2023: completed, late.
+            completed_on=date(2023, 4, 17),
             progress=(
                 (
                     70,
@@ -173,6 +175,8 @@ RESOLUTION_155 = SeedDirective(
                     "định về định danh và xác thực điện tử.",
                 ),
             ),
+            # Issued as Decree 59/2022/NĐ-CP on 5 September 2022: late even after the extension.
+            completed_on=date(2022, 9, 5),
             extension=Extension(
                 asked_on=date(2022, 4, 25),
                 requested=date(2022, 5, 31),

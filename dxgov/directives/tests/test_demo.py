@@ -86,8 +86,12 @@ def test_resolution_155_has_the_public_security_tasks_and_deadlines(
 
     privacy = find("Nghị định về bảo vệ dữ liệu cá nhân trong tháng 12/2021")
     assert privacy.original_deadline == date(2021, 12, 31) and privacy.is_key
-    assert privacy.status == TaskStatus.OVERDUE
+    # Decree 13/2023/NĐ-CP (17 April 2023): completed, judged late against December 2021.
+    assert privacy.status == TaskStatus.DONE_LATE and privacy.completed_on == date(2023, 4, 17)
     identity = find("Nghị định về định danh và xác thực điện tử")
+    # Decree 59/2022/NĐ-CP (5 September 2022): late even after the extension to May 2022.
+    assert identity.status == TaskStatus.DONE_LATE
+    assert identity.completed_on == date(2022, 9, 5)
     # Due before May 2022; the approved extension moved only the working deadline.
     assert identity.original_deadline == date(2022, 4, 30)
     assert identity.deadline == date(2022, 5, 31)
