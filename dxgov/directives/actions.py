@@ -208,8 +208,15 @@ def create_task(
     is_key: bool = False,
     parent: Task | None = None,
     today: date | None = None,
+    recurrence: rules.Recurrence = rules.Recurrence.NONE,
+    recurrence_until: date | None = None,
 ) -> Task:
-    """Assign a task; its original deadline is its deadline, fixed from now on."""
+    """Assign a task; its original deadline is its deadline, fixed from now on.
+
+    A recurring task (monthly, quarterly, yearly) is created as one task per period up to
+    `recurrence_until`, each with its own deadline, all pointing to the first; the first is
+    returned.
+    """
     _require_central(acting_user)
     coordinating = list(coordinating_agencies)
     errors: dict[str, str] = {}
@@ -224,9 +231,53 @@ def create_task(
         errors["deadline"] = problem
     if parent is not None and parent.directive_id != directive.pk:
         errors["parent"] = _("A sub-task must belong to the same directive as its parent.")
+    recurring = rules.recurrence_problem(deadline, rules.Recurrence(recurrence), recurrence_until)
+    if recurring:
+        errors["recurrence"] = recurring
     if errors:
         raise ValidationError(errors)
     assert lead_agency is not None  # checked above
+    first: Task | None = None
+    dates: list[date | None] = (
+        list(rules.occurrences(deadline, rules.Recurrence(recurrence), recurrence_until))
+        if deadline is not None
+        else [None]
+    )
+    for occurrence_deadline in dates:
+        task = _new_task(
+            acting_user=acting_user,
+            directive=directive,
+            content=content,
+            lead_agency=lead_agency,
+            deadline=occurrence_deadline,
+            coordinating=coordinating,
+            expected_result=expected_result,
+            is_key=is_key,
+            parent=parent,
+            today=today,
+            recurrence=rules.Recurrence(recurrence),
+            series=first,
+        )
+        first = first or task
+    assert first is not None
+    return first
+
+
+def _new_task(
+    *,
+    acting_user: User,
+    directive: Directive,
+    content: str,
+    lead_agency: Agency,
+    deadline: date | None,
+    coordinating: list[Agency],
+    expected_result: str,
+    is_key: bool,
+    parent: Task | None,
+    today: date | None,
+    recurrence: rules.Recurrence,
+    series: Task | None,
+) -> Task:
     task = Task(
         directive=directive,
         content=content.strip(),
@@ -236,6 +287,8 @@ def create_task(
         expected_result=expected_result.strip(),
         is_key=is_key,
         parent=parent,
+        recurrence=recurrence.value,
+        series=series,
     )
     _set_status(task, rules.status_on(deadline, _today(today)))
     task.full_clean()
@@ -253,6 +306,8 @@ def create_task(
             "coordinating_agencies": sorted(agency.code for agency in coordinating),
             "deadline": deadline,
             "is_key": is_key,
+            "recurrence": recurrence.value,
+            "series": series.pk if series else None,
         },
     )
     return task

@@ -22,7 +22,7 @@ from dxgov.audit.models import AuditEvent, EventType
 from dxgov.directives import actions, stats
 from dxgov.directives.access import tasks_for
 from dxgov.directives.models import Directive, ExtensionRequest, ProgressReport, Task
-from dxgov.directives.rules import status_label
+from dxgov.directives.rules import Recurrence, status_label
 from dxgov.directives.schemas import (
     AgencyRef,
     AgencyStatisticsOut,
@@ -131,6 +131,8 @@ def _task_out(task: Task) -> TaskOut:
         completed_on=task.completed_on,
         parent=task.parent_id,
         created_at=task.created_at,
+        recurrence=task.recurrence,
+        series=task.series_id,
     )
 
 
@@ -401,6 +403,8 @@ def create_task(request: HttpRequest, payload: TaskIn) -> tuple[int, TaskOut]:
         expected_result=payload.expected_result,
         is_key=payload.is_key,
         parent=parent,
+        recurrence=Recurrence(payload.recurrence),
+        recurrence_until=payload.recurrence_until,
     )
     return 201, _fresh(request, task)
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dxgov.directives.rules import Status
+from dxgov.directives.rules import Recurrence, Status
 
 
 class DirectiveKind(models.TextChoices):
@@ -31,6 +31,13 @@ class TaskStatus(models.TextChoices):
     AWAITING_CONFIRMATION = Status.AWAITING_CONFIRMATION.value, _("Awaiting confirmation")
     POSTPONED = Status.POSTPONED.value, _("Postponed")
     CANCELLED = Status.CANCELLED.value, _("Cancelled")
+
+
+class TaskRecurrence(models.TextChoices):
+    NONE = Recurrence.NONE.value, _("Does not recur")
+    MONTHLY = Recurrence.MONTHLY.value, _("Monthly")
+    QUARTERLY = Recurrence.QUARTERLY.value, _("Quarterly")
+    YEARLY = Recurrence.YEARLY.value, _("Yearly")
 
 
 class ExtensionState(models.TextChoices):
@@ -85,6 +92,13 @@ class Task(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks"
+    )
+    # A recurring task is one task per period; each occurrence points to the first one.
+    recurrence = models.CharField(
+        max_length=16, choices=TaskRecurrence.choices, default=TaskRecurrence.NONE
+    )
+    series = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

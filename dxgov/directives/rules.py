@@ -9,6 +9,7 @@ moves the working deadline (so the task stops being overdue) but never the origi
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from enum import StrEnum
 
@@ -199,5 +200,60 @@ def deadline_problem(deadline: date | None, issued_on: date) -> str | None:
         return _("The deadline (%(deadline)s) is before the directive was issued (%(issued)s).") % {
             "deadline": deadline.strftime("%d/%m/%Y"),
             "issued": issued_on.strftime("%d/%m/%Y"),
+        }
+    return None
+
+
+# --- recurring tasks ----------------------------------------------------------------------
+
+
+class Recurrence(StrEnum):
+    NONE = "none"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+_STEP_MONTHS = {Recurrence.MONTHLY: 1, Recurrence.QUARTERLY: 3, Recurrence.YEARLY: 12}
+MAX_OCCURRENCES = 60
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def occurrences(first: date, recurrence: Recurrence, until: date | None) -> list[date]:
+    """The deadline of each occurrence: one per period from `first` up to `until` inclusive."""
+    if recurrence == Recurrence.NONE or until is None:
+        return [first]
+    step = _STEP_MONTHS[recurrence]
+    deadlines: list[date] = []
+    # Each deadline is computed from the first, so 31 Jan → 28 Feb → 31 Mar, not 28 Mar.
+    while len(deadlines) <= MAX_OCCURRENCES:
+        deadline = add_months(first, step * len(deadlines))
+        if deadline > until:
+            break
+        deadlines.append(deadline)
+    return deadlines
+
+
+def recurrence_problem(
+    first: date | None, recurrence: Recurrence, until: date | None
+) -> str | None:
+    """Why a recurring task cannot be created as given, or None."""
+    if recurrence == Recurrence.NONE:
+        return None
+    if first is None:
+        return _("A recurring task needs the deadline of its first occurrence.")
+    if until is None:
+        return _("Say until when the task recurs.")
+    if until < first:
+        return _("The recurrence must end on or after the first deadline.")
+    if len(occurrences(first, recurrence, until)) > MAX_OCCURRENCES:
+        return _("At most %(n)d occurrences can be created at once; choose an earlier end.") % {
+            "n": MAX_OCCURRENCES
         }
     return None

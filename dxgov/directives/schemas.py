@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -73,6 +74,12 @@ class TaskIn(Schema):
     expected_result: str = ""
     is_key: bool = False
     parent: int | None = Field(None, description="The parent task's id, for a sub-task")
+    recurrence: Literal["none", "monthly", "quarterly", "yearly"] = Field(
+        "none", description="A recurring task becomes one task per period"
+    )
+    recurrence_until: date | None = Field(
+        None, description="Last date an occurrence may fall on (required when recurring)"
+    )
 
 
 class TaskOut(Schema):
@@ -89,6 +96,8 @@ class TaskOut(Schema):
     status_label: str
     progress_percent: int
     completed_on: date | None
+    recurrence: str
+    series: int | None
     parent: int | None
     created_at: datetime
 
