@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from itertools import pairwise
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
