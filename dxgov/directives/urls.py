@@ -5,7 +5,9 @@ from dxgov.directives import views
 app_name = "directives"
 urlpatterns = [
     path("", views.directive_list, name="directive_list"),
+    path("new/", views.directive_new, name="directive_new"),
     path("<int:directive_id>/", views.directive_detail, name="directive_detail"),
+    path("<int:directive_id>/tasks/new/", views.task_new, name="task_new"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),
     path("tasks/export.xlsx", views.task_export, name="task_export"),

@@ -25,8 +25,15 @@ from dxgov.accounts.models import Role
 from dxgov.audit.models import AuditEvent
 from dxgov.directives import actions, excel, summary
 from dxgov.directives.access import access_attachment, access_task, tasks_for
-from dxgov.directives.models import Directive, DirectiveKind, ExtensionState, Task, TaskStatus
-from dxgov.directives.rules import TransitionNotAllowed
+from dxgov.directives.models import (
+    Directive,
+    DirectiveKind,
+    ExtensionState,
+    Task,
+    TaskRecurrence,
+    TaskStatus,
+)
+from dxgov.directives.rules import Recurrence, TransitionNotAllowed
 from dxgov.orgunits.models import Agency
 
 PAGE_SIZE = 50
@@ -155,6 +162,8 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
         "attachments": directive.attachments.all(),
         "form": form,
         "can_attach": sees_everything(request.user),
+        "task_form": TaskForm(),
+        "agency_options": _agency_options(request.user),
         "scoped": not sees_everything(request.user),
     }
     return render(request, "directives/directive_detail.html", context)
@@ -590,3 +599,127 @@ def task_import(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
             )
     return render(request, "directives/task_import.html", {"form": form, "result": result})
+
+
+# --- creating ----------------------------------------------------------------------------
+
+
+class DirectiveForm(forms.Form):
+    kind = forms.ChoiceField(choices=DirectiveKind.choices, label=gettext_lazy("Kind"))
+    number = forms.CharField(
+        max_length=64,
+        label=gettext_lazy("Number and symbol"),
+        widget=forms.TextInput(attrs={"placeholder": "155/NQ-CP"}),
+    )
+    issued_on = forms.DateField(
+        label=gettext_lazy("Issued on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    issuing_agency = forms.CharField(
+        max_length=32, initial="CP", label=gettext_lazy("Issuing agency code")
+    )
+    title = forms.CharField(max_length=500, label=gettext_lazy("Title"))
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Summary")
+    )
+
+
+def _agency_or_error(form: forms.Form, field: str, code: str) -> Agency | None:
+    agency = Agency.objects.filter(code=code.strip()).first()
+    if agency is None:
+        form.add_error(field, _("No agency with code %(code)s.") % {"code": code})
+    return agency
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    fields = set(form.fields)
+    for field, messages_ in exc.message_dict.items():
+        form.add_error(field if field in fields else None, " ".join(messages_))
+
+
+@login_required
+def directive_new(request: HttpRequest) -> HttpResponse:
+    if not sees_everything(request.user):
+        raise PermissionDenied(_("Only a central coordinator or an administrator can do this."))
+    form = DirectiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency = _agency_or_error(form, "issuing_agency", data["issuing_agency"])
+        if agency is not None:
+            try:
+                directive = actions.create_directive(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    kind=data["kind"],
+                    number=data["number"],
+                    issued_on=data["issued_on"],
+                    issuing_agency=agency,
+                    title=data["title"],
+                    summary=data["summary"],
+                )
+                return redirect("directives:directive_detail", directive_id=directive.pk)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    return render(request, "directives/directive_new.html", {"form": form})
+
+
+class TaskForm(forms.Form):
+    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Task"))
+    lead_agency = forms.CharField(
+        max_length=32,
+        label=gettext_lazy("Lead agency code"),
+        widget=forms.TextInput(attrs={"list": "agency-options", "autocomplete": "off"}),
+    )
+    coordinating_agencies = forms.CharField(
+        required=False, label=gettext_lazy("Coordinating agency codes (comma-separated)")
+    )
+    deadline = forms.DateField(
+        required=False,
+        label=gettext_lazy("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    recurrence = forms.ChoiceField(
+        choices=TaskRecurrence.choices, initial="none", label=gettext_lazy("Recurs")
+    )
+    recurrence_until = forms.DateField(
+        required=False,
+        label=gettext_lazy("Recurs until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    expected_result = forms.CharField(required=False, label=gettext_lazy("Expected result"))
+    is_key = forms.BooleanField(required=False, label=gettext_lazy("Key task"))
+
+
+@login_required
+@require_POST
+def task_new(request: HttpRequest, directive_id: int) -> HttpResponse:
+    if not sees_everything(request.user):
+        raise PermissionDenied(_("Only a central coordinator or an administrator can do this."))
+    directive = Directive.objects.filter(pk=directive_id).first()
+    if directive is None:
+        raise Http404(_("No such directive."))
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        lead = _agency_or_error(form, "lead_agency", data["lead_agency"])
+        codes = [c for c in (x.strip() for x in data["coordinating_agencies"].split(",")) if c]
+        coordinating = [_agency_or_error(form, "coordinating_agencies", c) for c in codes]
+        if lead is not None and all(coordinating):
+            try:
+                actions.create_task(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    directive=directive,
+                    content=data["content"],
+                    lead_agency=lead,
+                    coordinating_agencies=[a for a in coordinating if a is not None],
+                    deadline=data["deadline"],
+                    expected_result=data["expected_result"],
+                    is_key=data["is_key"],
+                    recurrence=Recurrence(data["recurrence"]),
+                    recurrence_until=data["recurrence_until"],
+                )
+                messages.success(request, _("Task assigned."))
+                return redirect("directives:directive_detail", directive_id=directive.pk)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    errors = " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+    messages.error(request, errors)
+    return redirect("directives:directive_detail", directive_id=directive.pk)

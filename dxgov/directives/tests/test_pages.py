@@ -239,3 +239,79 @@ def test_agency_suggestions_follow_scope(phutho_officer: User, coordinator: User
     assert 'value="SO-25-KHCN"' in own and 'value="UBND-T11"' not in own
     central = client_for(coordinator).get("/directives/tasks/").content.decode()
     assert 'value="UBND-T11"' in central and 'value="BCA"' in central
+
+
+def test_coordinator_creates_a_directive_and_assigns_a_recurring_task(coordinator: User) -> None:
+    client = client_for(coordinator)
+    response = client.post(
+        "/directives/new/",
+        {
+            "kind": "chi_thi",
+            "number": "07/CT-TTg",
+            "issued_on": "2026-02-01",
+            "issuing_agency": "CP",
+            "title": "Về đẩy mạnh chuyển đổi số",
+            "summary": "",
+        },
+    )
+    directive = Directive.objects.get(number="07/CT-TTg")
+    assert response.status_code == 302
+    client.post(
+        f"/directives/{directive.pk}/tasks/new/",
+        {
+            "content": "Báo cáo kết quả hằng quý",
+            "lead_agency": "UBND-T25",
+            "coordinating_agencies": "SO-25-KHCN, SO-25-TC",
+            "deadline": "2026-03-31",
+            "recurrence": "quarterly",
+            "recurrence_until": "2026-12-31",
+            "expected_result": "Báo cáo",
+        },
+    )
+    tasks = Task.objects.filter(directive=directive).order_by("deadline")
+    assert [t.deadline.isoformat() for t in tasks if t.deadline] == [
+        "2026-03-31",
+        "2026-06-30",
+        "2026-09-30",
+        "2026-12-31",
+    ]
+    assert set(tasks[0].coordinating_agencies.values_list("code", flat=True)) == {
+        "SO-25-KHCN",
+        "SO-25-TC",
+    }
+
+
+def test_task_form_errors_are_shown_and_nothing_saved(
+    coordinator: User, directive: Directive
+) -> None:
+    client = client_for(coordinator)
+    before = Task.objects.count()
+    response = client.post(
+        f"/directives/{directive.pk}/tasks/new/",
+        {
+            "content": "Nhiệm vụ",
+            "lead_agency": "KHONG-CO",
+            "deadline": "2024-01-01",
+            "recurrence": "none",
+        },
+        follow=True,
+    )
+    assert "KHONG-CO" in response.content.decode()
+    response = client.post(
+        f"/directives/{directive.pk}/tasks/new/",
+        {
+            "content": "Nhiệm vụ",
+            "lead_agency": "BCA",
+            "deadline": "2023-01-01",
+            "recurrence": "none",
+        },
+        follow=True,
+    )
+    assert 'class="message error"' in response.content.decode()
+    assert Task.objects.count() == before
+
+
+def test_officer_cannot_create(phutho_officer: User, directive: Directive) -> None:
+    client = client_for(phutho_officer)
+    assert client.get("/directives/new/").status_code == 403
+    assert client.post(f"/directives/{directive.pk}/tasks/new/", {}).status_code == 403
