@@ -163,6 +163,8 @@ def create_directive(
         errors["kind"] = _("Unknown kind of directive: %(kind)s.") % {"kind": kind}
     if not number:
         errors["number"] = _("Give the directive's number and symbol, e.g. 155/NQ-CP.")
+    elif (problem := rules.number_problem(number)) is not None:
+        errors["number"] = problem
     elif Directive.objects.filter(number=number).exists():
         errors["number"] = _("A directive numbered %(number)s already exists.") % {"number": number}
     if not title.strip():

@@ -220,7 +220,8 @@ RESOLUTION_155 = SeedDirective(
 
 # --- National Committee on Digital Transformation, 2nd session --------------------------
 
-SESSION2 = "KL-PH2/UBQG-CĐS"
+# The conclusion notice's real number is not in the seeds; this stand-in is labelled "minh họa".
+SESSION2 = "02/TB-UBQGCĐS"
 SESSION2_TASKS = 27
 SESSION2_DONE = 15
 

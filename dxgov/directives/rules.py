@@ -10,6 +10,7 @@ moves the working deadline (so the task stops being overdue) but never the origi
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from enum import StrEnum
 
@@ -257,3 +258,19 @@ def recurrence_problem(
             "n": MAX_OCCURRENCES
         }
     return None
+
+
+# --- directive numbers --------------------------------------------------------------------
+
+# "155/NQ-CP", "34/CT-TTg", "766/QĐ-TTg", "202/2025/QH15", "01/2020/TT-VPCP", "02-KH/BCĐTW":
+# a number (maybe with a type suffix), an optional year, then the symbol of type and issuer.
+NUMBER_PATTERN = re.compile(r"^\d{1,5}(-[A-ZĐ]+)?(/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9]*(-[A-ZĐa-zđ0-9]+)*$")
+
+
+def number_problem(number: str) -> str | None:
+    """Why a number and symbol is not in the administrative format, or None."""
+    if NUMBER_PATTERN.match(number):
+        return None
+    return _(
+        "“%(number)s” is not a number and symbol such as 155/NQ-CP, 34/CT-TTg or 202/2025/QH15."
+    ) % {"number": number}

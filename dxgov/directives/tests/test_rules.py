@@ -9,6 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dxgov.directives import rules
 from dxgov.directives.models import TaskStatus
 from dxgov.directives.rules import (
     Action,
@@ -266,3 +267,28 @@ def test_extension_never_turns_a_late_completion_on_time(
         completed_on=completed,
     )
     assert confirmed == (S.DONE_ON_TIME if completed <= deadline else S.DONE_LATE)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "155/NQ-CP",
+        "34/CT-TTg",
+        "766/QĐ-TTg",
+        "202/2025/QH15",
+        "01/2020/TT-VPCP",
+        "02-KH/BCĐTW",
+        "02/TB-UBQGCĐS",
+        "1911/QĐ-TTg",
+    ],
+)
+def test_directive_numbers_in_the_administrative_format(number: str) -> None:
+    assert rules.number_problem(number) is None
+
+
+@pytest.mark.parametrize(
+    "number", ["155 NQ-CP", "NQ-CP", "155/", "155/nq-cp", "155/NQ--CP", "/NQ-CP", "155/NQ-CP "]
+)
+def test_malformed_directive_numbers_are_refused(number: str) -> None:
+    problem = rules.number_problem(number)
+    assert problem is not None and number in problem
