@@ -18,10 +18,13 @@ one status per (actor, scope):
 - inside the scope, a role without the right: 403;
 - otherwise the row's status.
 
-Every request also checks that the database did not change unless the row says the allowed
-request changes it (then it must), and that no response to a user carries a marker string of
-an object outside their scope (task contents, reports, extension reasons, evidence file names,
-contact details, other people's notifications), in HTML, JSON or Excel.
+Every write (POST, PATCH) also checks that the database did not change unless the row says
+the allowed request changes it (then it must: so a 302 or 200 that quietly refused is caught
+too), and every response that it carries no marker string of an object outside the caller's
+scope (task contents, reports, extension reasons, evidence file names, contact details, other
+people's notifications), in HTML, JSON or Excel. Anonymous callers and a leader before the
+second factor are stopped before any lookup, so they are tried on the in-scope object and on
+a missing id only.
 
 The objects are built once for the module through the actions, inside a transaction that is
 rolled back at the end; each test runs in a savepoint inside it.
@@ -849,3 +852,39 @@ def test_every_api_operation_has_expectations(world: World) -> None:
     # The schema served over HTTP lists the same operations.
     served = Client().get("/api/v1/openapi.json").json()["paths"]
     assert {(m.upper(), p) for p, ops in served.items() for m in ops} == operations
+
+
+# --- an empty body tells nothing either --------------------------------------------------
+
+WRITES_WITH_OBJECT = [
+    (method, path)
+    for (method, path), rule in API.items()
+    if method != "GET" and rule.obj is not None and "dienbien" in OBJECTS[rule.obj][0]
+]
+# Coordinators and administrators see Điện Biên's objects: the matrix covers them.
+SIGNED_IN_API_ACTORS = [
+    a for a in API_ACTORS if a.how in {"session", "bearer"} and "dienbien" not in COVERS[a.role]
+]
+
+
+@pytest.mark.parametrize("actor", SIGNED_IN_API_ACTORS, ids=[a.name for a in SIGNED_IN_API_ACTORS])
+@pytest.mark.parametrize(
+    "operation", WRITES_WITH_OBJECT, ids=[f"{m}:{p}" for m, p in WRITES_WITH_OBJECT]
+)
+def test_empty_write_answers_the_same_for_out_of_scope_and_missing(
+    operation: tuple[str, str], actor: Actor, world: World
+) -> None:
+    """Whether the body is refused first (422) or the object looked up first (404), an object
+    outside the caller's scope and one that does not exist get the same answer, and nothing
+    is written."""
+    method, path = operation
+    rule = API[operation]
+    client = world.client(actor)
+    before = db_state()
+    answers = []
+    for scope in ("dienbien", "missing"):
+        url = PARAM.sub(lambda m, s=scope: str(world.value(rule.obj or "", s)), path)
+        response = client.generic(method, url, data="{}", content_type="application/json")
+        answers.append(response.status_code)
+    assert db_state() == before
+    assert answers[0] == answers[1] and answers[0] in {404, 422}, answers
