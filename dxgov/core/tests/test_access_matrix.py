@@ -205,6 +205,39 @@ PAGES: dict[str, dict[str, Rule]] = {
             body=lambda w: {"file": _pdf("van-ban.pdf")},
         ),
     },
+    "directives:directive_new": {
+        "GET": Rule(who=CENTRAL),
+        "POST": Rule(
+            who=CENTRAL,
+            ok=302,
+            changes=True,
+            body=lambda w: {
+                "kind": "chi_thi",
+                "number": "99/CT-TTg",
+                "issued_on": TODAY.isoformat(),
+                "issuing_agency": "CP",
+                "title": "Chỉ thị ma trận phân quyền",
+                "summary": "",
+            },
+        ),
+    },
+    # Only central roles assign tasks; the role is checked before the directive is looked up.
+    "directives:task_new": {
+        "GET": Rule(obj="directive", ok=405, gate=True),
+        "POST": Rule(
+            obj="directive",
+            who=CENTRAL,
+            ok=302,
+            role_first=True,
+            changes=True,
+            body=lambda w: {
+                "content": "Nhiệm vụ ma trận phân quyền",
+                "lead_agency": "UBND-T25",
+                "deadline": (TODAY + timedelta(days=30)).isoformat(),
+                "recurrence": "none",
+            },
+        ),
+    },
     "directives:task_list": {"GET": Rule()},
     "directives:my_tasks": {"GET": Rule()},
     "directives:statistics": {"GET": Rule()},
@@ -517,12 +550,12 @@ def _user(username: str) -> User:
 def _build(owner: str, agency_code: str, officer: User, coordinator: User) -> dict[str, Any]:
     """A directive, four tasks (open with a report and evidence, awaiting confirmation,
     postponed, with a pending extension request) and the agency's contact details."""
-    tag = {"phutho": "PT", "dienbien": "DB"}[owner]
+    tag = {"phutho": "901", "dienbien": "902"}[owner]
     agency = Agency.objects.get(code=agency_code)
     directive = actions.create_directive(
         acting_user=coordinator,
         kind=DirectiveKind.QUYET_DINH,
-        number=f"{tag}/QD-MATRAN",
+        number=f"{tag}/QĐ-MATRAN",
         issued_on=TODAY - timedelta(days=60),
         issuing_agency=agency,
         title=f"Quyết định của {agency.name}",
