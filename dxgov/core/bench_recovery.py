@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -11,12 +12,15 @@ from django.utils import timezone
 from dxgov.core import backup
 from dxgov.core.bench import machine, write_section
 
+VENDORS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
 
 def run(*, count: int, out: Callable[[str], None]) -> str:
     if count > 0:
         from dxgov.directives import bench as task_bench
 
         task_bench.prepare(count, out)
+    load = os.getloadavg()[0]
     with backup.scratch_directory() as directory:
         started = time.perf_counter()
         manifest = backup.create_backup(directory)
@@ -33,7 +37,7 @@ def run(*, count: int, out: Callable[[str], None]) -> str:
     sizes = {name: info["size"] for name, info in manifest["files"].items()}
     database_mb = sizes[manifest["database_file"]] / 1e6
     lines = [
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}; load average {load:.1f} before the backup.",
         f"The database held {sum(counts.values())} rows in the main tables: "
         f"{counts['directives.Task']} tasks, {counts['audit.AuditEvent']} audit events, "
         f"{counts['audit.Checkpoint']} checkpoints, {counts['orgunits.OrgUnit']} "
@@ -61,9 +65,11 @@ def main(*, count: int, out: Callable[[str], None]) -> None:
     for line in body.splitlines():
         out(line)
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
+    vendor = connection.vendor
     write_section(
-        "recovery",
-        f"## Recovery: backup and restore (`dxgov bench recovery`)\n\nMeasured {stamp}.\n\n"
+        f"recovery-{vendor}",
+        f"## Recovery on {VENDORS.get(vendor, vendor)}: backup and restore "
+        f"(`dxgov bench recovery`)\n\nMeasured {stamp}.\n\n"
         f"{body}\n\nTarget (issue: tamper-evident audit and recovery in minutes): a full "
         "restore, verified, in under 15 minutes (the seeds ask for under 24 hours). The "
         "procedure is in [recovery.md](recovery.md).",

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from dxgov.audit.models import AuditEvent, ChainHead, EventType
 from dxgov.audit.record import record
@@ -40,7 +40,8 @@ def test_bench_audit_runs_and_leaves_no_synthetic_events(bench_settings: Path) -
     out = io.StringIO()
     call_command("bench", "audit", "--events", "200", "--repeat", "3", stdout=out)
     text = bench_settings.read_text()
-    assert "<!-- bench:audit:start -->" in text and "Audited ÷ not audited" in text
+    assert f"<!-- bench:audit-{connection.vendor}:start -->" in text
+    assert "Audited ÷ not audited" in text
     assert "over 200 synthetic" not in text and "of which 200 synthetic" in text
     assert "verified" in out.getvalue()
     # The synthetic events were rolled back; the 3 + 3 audited transitions stay (with the
@@ -62,7 +63,7 @@ def test_bench_recovery_runs_on_the_current_database(bench_settings: Path) -> No
     out = io.StringIO()
     call_command("bench", "recovery", stdout=out)
     text = bench_settings.read_text()
-    assert "<!-- bench:recovery:start -->" in text and "| total |" in text
+    assert f"<!-- bench:recovery-{connection.vendor}:start -->" in text and "| total |" in text
     # The backup signed a checkpoint first; the restore brought back exactly that.
     assert f"{events + 1} audit events" in text
     assert f"The restore verified {events + 1} audit events" in text
