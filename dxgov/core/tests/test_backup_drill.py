@@ -165,14 +165,17 @@ def test_a_backup_altered_by_one_byte_is_refused_before_anything_is_touched(
     drill_settings: Path,
 ) -> None:
     _event(1)
+    events = AuditEvent.objects.count()
+    checkpoints = Checkpoint.objects.count()
     directory = drill_settings / "backup"
     call_command("backup", str(directory), stdout=io.StringIO())
     manifest = json.loads((directory / "manifest.json").read_text())
-    assert manifest["counts"]["audit.AuditEvent"] == 2  # the event and the backup's checkpoint
+    # The backup signed a checkpoint first: one more event, one more checkpoint.
+    assert manifest["counts"]["audit.AuditEvent"] == events + 1
     # A change after the backup: a restore that went ahead would undo it.
     _event(2)
     state = backup.current_state()
-    assert state[0]["audit.AuditEvent"] == 3
+    assert state[0]["audit.AuditEvent"] == events + 2
 
     database_file = directory / manifest["database_file"]
     data = bytearray(database_file.read_bytes())
@@ -200,4 +203,20 @@ def test_a_backup_altered_by_one_byte_is_refused_before_anything_is_touched(
     out = io.StringIO()
     call_command("restore", str(directory), "--force", stdout=out)
     assert "restore complete" in out.getvalue()
-    assert AuditEvent.objects.count() == 2 and Checkpoint.objects.count() == 1
+    assert AuditEvent.objects.count() == events + 1
+    assert Checkpoint.objects.count() == checkpoints + 1
+
+    # A damaged ledger is still backed up (no checkpoint over it), and its restore says so.
+    _event(3)
+    AuditEvent.objects.filter(target_type="test.drill", target_id="3").update(reason="sửa lén")
+    damaged = drill_settings / "damaged"
+    err = io.StringIO()
+    call_command("backup", str(damaged), stdout=io.StringIO(), stderr=err)
+    assert "no new checkpoint was signed" in err.getvalue()
+    assert json.loads((damaged / "manifest.json").read_text())["checkpoint_refused"]
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="the restored data differs") as failed:
+        call_command("restore", str(damaged), "--force", stdout=out)
+    assert failed.value.returncode == 1
+    assert "audit: " in out.getvalue() and "restore complete" not in out.getvalue()
+    assert AuditEvent.objects.get(target_type="test.drill", target_id="3").reason == "sửa lén"
