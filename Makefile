@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks
+.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit
 
 $(BIN)/dxgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,13 @@ bench-tasks: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench tasks --count 50000
+
+# Times `dxgov backup` and a verified `dxgov restore --force` of the benchmark database.
+bench-recovery: install var/secret_key
+	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov bench recovery --count 50000
+
+# Auditing's cost on a task transition, and `audit verify` over a million events (rolled back).
+bench-audit: install var/secret_key
+	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov bench audit --events 1000000

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +19,29 @@ from dxgov.audit.models import AuditEvent, ChainHead, EventType
 
 class AuditOutsideTransaction(RuntimeError):
     """Raised when an event would be written outside the change it records."""
+
+
+# On unless a benchmark turns it off (see audit_disabled); nothing else may change it.
+_recording: ContextVar[bool] = ContextVar("dxgov_audit_recording", default=True)
+
+
+@contextlib.contextmanager
+def audit_disabled() -> Iterator[None]:
+    """FOR BENCHMARKS ONLY (`dxgov bench audit`): record() writes nothing inside this block.
+
+    It exists to measure what auditing costs on a write path. Application code never uses
+    it: a change made inside it leaves no trace in the ledger. Recording is on by default.
+    """
+    token = _recording.set(False)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+def recording() -> bool:
+    """Whether record() writes events (always, outside a benchmark's audit_disabled())."""
+    return _recording.get()
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +68,9 @@ def record(
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
+    if not _recording.get():
+        # Benchmark only: an unsaved event, no chain append.
+        return AuditEvent(event_type=str(event_type), target_type=target_type, target_id=target_id)
     head, _ = ChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
     )
