@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from dxgov.core.limits import MAX_ID, MAX_PAGE
 from dxgov.directives.models import DirectiveKind, TaskStatus
 
 
@@ -49,7 +50,7 @@ class DirectiveFilter(Schema):
     kind: DirectiveKind | None = None
     number: str | None = Field(None, max_length=64, description="Exact number, e.g. 155/NQ-CP")
     q: str | None = Field(None, max_length=100, description="Words in the number or title")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -64,7 +65,7 @@ class DirectivePage(Schema):
 
 
 class TaskIn(Schema):
-    directive: int = Field(..., description="The directive's id")
+    directive: int = Field(..., ge=1, le=MAX_ID, description="The directive's id")
     content: str
     # Optional here so that a missing lead agency gets the action's own message.
     lead_agency: str | None = Field(None, max_length=32, description="Lead agency code")
@@ -72,7 +73,9 @@ class TaskIn(Schema):
     deadline: date | None = None
     expected_result: str = ""
     is_key: bool = False
-    parent: int | None = Field(None, description="The parent task's id, for a sub-task")
+    parent: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The parent task's id, for a sub-task"
+    )
 
 
 class TaskOut(Schema):
@@ -102,8 +105,8 @@ class TaskFilter(Schema):
     deadline_to: date | None = None
     is_key: bool | None = None
     q: str | None = Field(None, max_length=100, description="Words in the content or result")
-    directive: int | None = Field(None, description="The directive's id")
-    page: int = Field(1, ge=1)
+    directive: int | None = Field(None, ge=1, le=MAX_ID, description="The directive's id")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -183,7 +186,7 @@ class TimelineEntryOut(Schema):
 
 
 class StatisticsFilter(Schema):
-    directive: int | None = Field(None, description="The directive's id")
+    directive: int | None = Field(None, ge=1, le=MAX_ID, description="The directive's id")
     agency: str | None = Field(
         None, max_length=32, description="Lead agency code; agencies under it are included"
     )
