@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -52,21 +53,55 @@ class DxgovAPI(NinjaAPI):
 
     Ninja answers a method an endpoint lacks with a plain-text 405, and Django answers a path
     no endpoint matches (/tasks/abc against an int id) with the HTML 404 page; here both
-    become JSON with a "message", as every other API error.
+    become JSON with a "message", as every other API error. A NUL character in the path or
+    query (which PostgreSQL refuses in any query) is a 400 before the endpoint runs.
     """
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         patterns = super()._get_urls()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback = _json_method_not_allowed(pattern.callback)
+                pattern.callback = _json_answers(pattern.callback)
         patterns.append(re_path(r"^.*$", _no_such_endpoint))
         return patterns
 
 
-def _json_method_not_allowed(view: View) -> View:
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """Whether the path, the query or a JSON body has a NUL character.
+
+    PostgreSQL refuses NUL in any query, so such text would fail at the database.
+    """
+    if "\x00" in request.path:
+        return True
+    if any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    ):
+        return True
+    body = request.body
+    if b"\\u0000" not in body.lower():
+        return False
+    try:
+        return _holds_nul(json.loads(body))
+    except ValueError:
+        return False  # not JSON: the endpoint refuses it as such
+
+
+def _json_answers(view: View) -> View:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if _has_nul(request):
+            return _error(request, _("Text in a request may not contain NUL characters."), 400)
         response = view(request, *args, **kwargs)
         if response.status_code != 405 or response.get("Content-Type", "").startswith(
             "application/json"

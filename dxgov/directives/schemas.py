@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from dxgov.core.limits import MAX_ID, MAX_PAGE
 from dxgov.directives.models import DirectiveKind, TaskStatus
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would also read a number as seconds since 1970 (deadline_to=0 is 1970-01-01);
+    # the schema says YYYY-MM-DD, so a date is that or a date object, nothing else.
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError(_("Enter a date as YYYY-MM-DD."))
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class AgencyRef(Schema):
@@ -28,7 +44,7 @@ class DirectiveRef(Schema):
 class DirectiveIn(Schema):
     kind: DirectiveKind
     number: str = Field(..., max_length=64, description="Number and symbol, e.g. 155/NQ-CP")
-    issued_on: date
+    issued_on: IsoDate
     issuing_agency: str = Field(..., max_length=32, description="Agency code, e.g. CP")
     title: str = Field(..., max_length=500)
     summary: str = ""
@@ -70,7 +86,7 @@ class TaskIn(Schema):
     # Optional here so that a missing lead agency gets the action's own message.
     lead_agency: str | None = Field(None, max_length=32, description="Lead agency code")
     coordinating_agencies: list[str] = Field(default_factory=list)
-    deadline: date | None = None
+    deadline: IsoDate | None = None
     expected_result: str = ""
     is_key: bool = False
     parent: int | None = Field(
@@ -101,8 +117,8 @@ class TaskFilter(Schema):
         None, max_length=32, description="Agency code, as lead or coordinating agency"
     )
     status: TaskStatus | None = None
-    deadline_from: date | None = None
-    deadline_to: date | None = None
+    deadline_from: IsoDate | None = None
+    deadline_to: IsoDate | None = None
     is_key: bool | None = None
     q: str | None = Field(None, max_length=100, description="Words in the content or result")
     directive: int | None = Field(None, ge=1, le=MAX_ID, description="The directive's id")
@@ -135,7 +151,7 @@ class ProgressOut(Schema):
 
 
 class DoneIn(Schema):
-    completed_on: date | None = Field(None, description="Today if absent")
+    completed_on: IsoDate | None = Field(None, description="Today if absent")
     narrative: str = ""
 
 
@@ -144,7 +160,7 @@ class ReasonIn(Schema):
 
 
 class ExtensionIn(Schema):
-    requested_deadline: date
+    requested_deadline: IsoDate
     reason: str
 
 
@@ -190,8 +206,8 @@ class StatisticsFilter(Schema):
     agency: str | None = Field(
         None, max_length=32, description="Lead agency code; agencies under it are included"
     )
-    from_: date | None = Field(None, alias="from", description="Deadline on or after")
-    to: date | None = Field(None, description="Deadline on or before")
+    from_: IsoDate | None = Field(None, alias="from", description="Deadline on or after")
+    to: IsoDate | None = Field(None, description="Deadline on or before")
 
 
 class StatusCounts(Schema):
