@@ -12,6 +12,7 @@ Seeds are derived from the test (derandomize), so a CI failure reproduces on a l
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,8 @@ from dxgov.wsgi import application
 
 # Random cases per operation, on top of schemathesis's coverage cases (boundaries, wrong types,
 # missing fields): 31 operations x 2 users come to about 2,700 requests, under a minute.
-EXAMPLES_PER_OPERATION = 10
+# DXGOV_FUZZ_EXAMPLES=200 runs a deeper search by hand.
+EXAMPLES_PER_OPERATION = int(os.environ.get("DXGOV_FUZZ_EXAMPLES", "10"))
 
 # No 5xx; 2xx bodies match their declared schema; input the schema forbids is refused (4xx).
 CHECKS = [not_a_server_error, response_schema_conformance, negative_data_rejection]
