@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from dxgov.accounts import ratelimit
@@ -40,7 +45,86 @@ class ActiveSession(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
-api = NinjaAPI(
+View = Callable[..., HttpResponseBase]
+
+
+class DxgovAPI(NinjaAPI):
+    """NinjaAPI whose every answer under /api/v1/ is JSON, even those Ninja and Django make.
+
+    Ninja answers a method an endpoint lacks with a plain-text 405, and Django answers a path
+    no endpoint matches (/tasks/abc against an int id) with the HTML 404 page; here both
+    become JSON with a "message", as every other API error. A NUL character in the path or
+    query (which PostgreSQL refuses in any query) is a 400 before the endpoint runs.
+    """
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_answers(pattern.callback)
+        patterns.append(re_path(r"^.*$", _no_such_endpoint))
+        return patterns
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """Whether the path, the query or a JSON body has a NUL character.
+
+    PostgreSQL refuses NUL in any query, so such text would fail at the database.
+    """
+    if "\x00" in request.path:
+        return True
+    if any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    ):
+        return True
+    body = request.body
+    if b"\\u0000" not in body.lower():
+        return False
+    try:
+        return _holds_nul(json.loads(body))
+    except ValueError:
+        return False  # not JSON: the endpoint refuses it as such
+
+
+def _json_answers(view: View) -> View:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if _has_nul(request):
+            return _error(request, _("Text in a request may not contain NUL characters."), 400)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        message = _("Method %(method)s is not allowed here; allowed: %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
+        answer = _error(request, message, 405)
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapped
+
+
+@csrf_exempt
+def _no_such_endpoint(request: HttpRequest) -> HttpResponse:
+    return _error(request, _("No API endpoint at this address."), 404)
+
+
+api = DxgovAPI(
     title="dxgov API",
     version="1",
     description="Command and monitoring platform for national digital transformation.",
@@ -86,6 +170,16 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     messages = exc.messages
     return _error(request, " ".join(messages), 400, errors=messages)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja's own refusals, such as a request body that is not JSON at all.
+    if exc.status_code == 400:
+        message = _("The request body cannot be read; send JSON.")
+    else:
+        message = str(exc.message) or _("The request cannot be served.")
+    return _error(request, message, exc.status_code)
 
 
 @api.exception_handler(RateLimited)

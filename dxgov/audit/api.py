@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from dxgov.accounts.access import access_audit
 from dxgov.audit import ledger, signing
 from dxgov.audit.models import Checkpoint
+from dxgov.core.limits import could_be_id
 
 router = Router(tags=["audit"])
 
@@ -100,7 +101,7 @@ def checkpoints(request: HttpRequest) -> list[SignedCheckpointOut]:
 def event_proof(request: HttpRequest, seq: int) -> Any:
     access_audit(request.user)
     try:
-        proof = ledger.inclusion_proof(seq)
+        proof = ledger.inclusion_proof(seq) if could_be_id(seq) else None
     except ledger.LedgerDamaged:
         message = _("The audit ledger around event %(seq)s fails verification; no proof.")
         return 409, MessageOut(message=message % {"seq": seq})

@@ -52,7 +52,7 @@ def _task() -> tuple[User, Task]:
     directive = directive_actions.create_directive(
         acting_user=coordinator,
         kind=DirectiveKind.CHI_THI,
-        number=f"{secrets.token_hex(3)}/BENCH-AUDIT",
+        number=f"{secrets.randbelow(90_000) + 10_000}/CT-BENCH",
         issued_on=today,
         issuing_agency=Agency.objects.get(code="CP"),
         title="Đo chi phí ghi nhật ký kiểm toán",

@@ -19,6 +19,7 @@ from ninja import Query, Router
 
 from dxgov.accounts.models import User
 from dxgov.audit.models import AuditEvent, EventType
+from dxgov.core.limits import could_be_id
 from dxgov.directives import actions, stats
 from dxgov.directives.access import tasks_for
 from dxgov.directives.models import Directive, ExtensionRequest, ProgressReport, Task
@@ -76,14 +77,15 @@ def _tasks(request: HttpRequest) -> QuerySet[Task]:
 
 def _task(request: HttpRequest, task_id: int) -> Task:
     """A task in the user's scope, or 404 (the same answer as for one that does not exist)."""
-    task = _tasks(request).filter(pk=task_id).first()
+    task = _tasks(request).filter(pk=task_id).first() if could_be_id(task_id) else None
     if task is None:
         raise Http404(_("No such task in your scope."))
     return task
 
 
 def _directive(directive_id: int) -> Directive:
-    directive = Directive.objects.select_related("issuing_agency").filter(pk=directive_id).first()
+    directives = Directive.objects.select_related("issuing_agency")
+    directive = directives.filter(pk=directive_id).first() if could_be_id(directive_id) else None
     if directive is None:
         raise Http404(_("No directive with id %(id)s.") % {"id": directive_id})
     return directive
@@ -532,6 +534,8 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionI
         ExtensionRequest.objects.select_related("requested_by", "decided_by")
         .filter(pk=extension_id, task__in=tasks_for(request.user))
         .first()
+        if could_be_id(extension_id)
+        else None
     )
     if extension is None:
         raise Http404(_("No such extension request in your scope."))

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
+from dxgov.core.limits import MAX_ID, MAX_PAGE
 from dxgov.directives.models import DirectiveKind, TaskStatus
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would also read a number as seconds since 1970 (deadline_to=0 is 1970-01-01);
+    # the schema says YYYY-MM-DD, so a date is that or a date object, nothing else.
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError(_("Enter a date as YYYY-MM-DD."))
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class AgencyRef(Schema):
@@ -28,7 +44,7 @@ class DirectiveRef(Schema):
 class DirectiveIn(Schema):
     kind: DirectiveKind
     number: str = Field(..., max_length=64, description="Number and symbol, e.g. 155/NQ-CP")
-    issued_on: date
+    issued_on: IsoDate
     issuing_agency: str = Field(..., max_length=32, description="Agency code, e.g. CP")
     title: str = Field(..., max_length=500)
     summary: str = ""
@@ -50,7 +66,7 @@ class DirectiveFilter(Schema):
     kind: DirectiveKind | None = None
     number: str | None = Field(None, max_length=64, description="Exact number, e.g. 155/NQ-CP")
     q: str | None = Field(None, max_length=100, description="Words in the number or title")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -65,19 +81,21 @@ class DirectivePage(Schema):
 
 
 class TaskIn(Schema):
-    directive: int = Field(..., description="The directive's id")
+    directive: int = Field(..., ge=1, le=MAX_ID, description="The directive's id")
     content: str
     # Optional here so that a missing lead agency gets the action's own message.
     lead_agency: str | None = Field(None, max_length=32, description="Lead agency code")
     coordinating_agencies: list[str] = Field(default_factory=list)
-    deadline: date | None = None
+    deadline: IsoDate | None = None
     expected_result: str = ""
     is_key: bool = False
-    parent: int | None = Field(None, description="The parent task's id, for a sub-task")
+    parent: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The parent task's id, for a sub-task"
+    )
     recurrence: Literal["none", "monthly", "quarterly", "yearly"] = Field(
         "none", description="A recurring task becomes one task per period"
     )
-    recurrence_until: date | None = Field(
+    recurrence_until: IsoDate | None = Field(
         None, description="Last date an occurrence may fall on (required when recurring)"
     )
 
@@ -107,12 +125,12 @@ class TaskFilter(Schema):
         None, max_length=32, description="Agency code, as lead or coordinating agency"
     )
     status: TaskStatus | None = None
-    deadline_from: date | None = None
-    deadline_to: date | None = None
+    deadline_from: IsoDate | None = None
+    deadline_to: IsoDate | None = None
     is_key: bool | None = None
     q: str | None = Field(None, max_length=100, description="Words in the content or result")
-    directive: int | None = Field(None, description="The directive's id")
-    page: int = Field(1, ge=1)
+    directive: int | None = Field(None, ge=1, le=MAX_ID, description="The directive's id")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -141,7 +159,7 @@ class ProgressOut(Schema):
 
 
 class DoneIn(Schema):
-    completed_on: date | None = Field(None, description="Today if absent")
+    completed_on: IsoDate | None = Field(None, description="Today if absent")
     narrative: str = ""
 
 
@@ -150,7 +168,7 @@ class ReasonIn(Schema):
 
 
 class ExtensionIn(Schema):
-    requested_deadline: date
+    requested_deadline: IsoDate
     reason: str
 
 
@@ -192,12 +210,12 @@ class TimelineEntryOut(Schema):
 
 
 class StatisticsFilter(Schema):
-    directive: int | None = Field(None, description="The directive's id")
+    directive: int | None = Field(None, ge=1, le=MAX_ID, description="The directive's id")
     agency: str | None = Field(
         None, max_length=32, description="Lead agency code; agencies under it are included"
     )
-    from_: date | None = Field(None, alias="from", description="Deadline on or after")
-    to: date | None = Field(None, description="Deadline on or before")
+    from_: IsoDate | None = Field(None, alias="from", description="Deadline on or after")
+    to: IsoDate | None = Field(None, description="Deadline on or before")
 
 
 class StatusCounts(Schema):

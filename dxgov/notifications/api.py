@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from dxgov.accounts.models import User
+from dxgov.core.limits import MAX_PAGE, could_be_id
 from dxgov.notifications import actions
 from dxgov.notifications.models import Notification
 
@@ -35,7 +36,7 @@ class NotificationPage(Schema):
 
 class NotificationFilter(Schema):
     unread: bool = Field(False, description="Only notifications not yet read")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -77,7 +78,11 @@ def list_notifications(
 )
 def read_notification(request: HttpRequest, notification_id: int) -> NotificationOut:
     user = cast(User, request.user)
-    notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    notification = (
+        Notification.objects.filter(pk=notification_id, recipient=user).first()
+        if could_be_id(notification_id)
+        else None
+    )
     if notification is None:
         raise Http404(_("No such notification."))
     return _out(actions.mark_read(acting_user=user, notification=notification))

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from dxgov.accounts.access import access_agency, access_agency_for_change, in_scope
 from dxgov.api import BadRequest
+from dxgov.core.limits import MAX_PAGE
 from dxgov.orgunits import actions
 from dxgov.orgunits.dates import BadDate, parse_on
 from dxgov.orgunits.lookup import predecessors, successors, unit_on
@@ -57,7 +58,7 @@ class UnitFilter(Schema):
     on: str | None = Field(None, description="Date YYYY-MM-DD; today if absent")
     q: str | None = Field(None, max_length=100, description="Name, with or without accents")
     parent: str | None = Field(None, max_length=5, description="Parent unit code")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(100, ge=1, le=1000)
 
 
@@ -144,7 +145,7 @@ class AgencyFilter(Schema):
     on: str | None = None
     q: str | None = Field(None, max_length=100)
     parent: str | None = Field(None, max_length=32)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(100, ge=1, le=1000)
 
 
