@@ -62,7 +62,7 @@ class DxgovAPI(NinjaAPI):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _json_answers(pattern.callback)
-        patterns.append(re_path(r"^.*$", _no_such_endpoint))
+        patterns.append(re_path(r"^.*$", _no_such_endpoint, name="no-such-endpoint"))
         return patterns
 
 

@@ -176,6 +176,8 @@ PAGES: dict[str, dict[str, Rule]] = {
     "api:openapi-json": {"GET": Rule(public=True)},
     "api:openapi-view": {"GET": Rule(public=True)},
     "api:api-root": {"GET": Rule(public=True, ok=404)},
+    # Anything else under /api/v1/ is a JSON 404 for everyone (it names no object).
+    "api:no-such-endpoint": {"GET": Rule(public=True, ok=404)},
     "accounts:login": {"GET": Rule(public=True, ok=302, by_role={"anonymous": 200})},
     "accounts:logout": {
         "GET": Rule(public=True, open_2fa=True, ok=405),
