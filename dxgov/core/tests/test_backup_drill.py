@@ -88,10 +88,20 @@ def _make_data() -> Attachment:
 
 def _destroy_database() -> None:
     if connection.vendor == "sqlite":
-        name = Path(str(connection.settings_dict["NAME"]))
-        connections.close_all()
-        for path in (name, Path(f"{name}-wal"), Path(f"{name}-shm")):
-            path.unlink(missing_ok=True)
+        # Every table dropped in place: deleting the file instead would leave the live test
+        # server, started earlier in the session, holding the old file open.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            tables = [
+                row[0]
+                for row in cursor.execute(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                ).fetchall()
+            ]
+            for table in tables:
+                cursor.execute(f'DROP TABLE "{table}"')
+            cursor.execute("PRAGMA foreign_keys = ON")
     else:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE")
