@@ -109,7 +109,11 @@ class Task(models.Model):
                 condition=models.Q(progress_percent__lte=100), name="task_progress_at_most_100"
             )
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # Task lists are ordered by deadline: page 1 reads the index, not a sort of all rows.
+            models.Index(fields=["deadline", "id"], name="task_deadline_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.directive.number}: {self.content[:60]}"

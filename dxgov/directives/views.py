@@ -247,13 +247,14 @@ def _task_list(request: HttpRequest, *, mine: bool) -> HttpResponse:
     return render(request, "directives/task_list.html", context)
 
 
-def _agency_options(user: Any) -> QuerySet[Agency]:
-    """Suggestions for the agency filter: ministries, provinces, and the user's own subtree."""
-    top = Agency.objects.current().filter(parent__code="CP")
-    own = agencies_in_scope(user).current().filter(kind__in=["people_committee", "department"])
-    codes = set(top.values_list("code", flat=True)) if sees_everything(user) else set()
-    codes |= set(own.order_by("path").values_list("code", flat=True)[:200])
-    return Agency.objects.filter(code__in=codes).order_by("kind", "name").only("code", "name")
+def _agency_options(user: Any) -> list[tuple[str, str]]:
+    """Suggestions for the agency filter: ministries and provinces for central roles, the
+    user's own agency and the ones under it (at most 200) for everyone else."""
+    if sees_everything(user):
+        agencies = Agency.objects.current().filter(parent__code="CP")
+    else:
+        agencies = agencies_in_scope(user).current()
+    return list(agencies.order_by("path").values_list("code", "name")[:200])
 
 
 def _without_page(request: HttpRequest) -> str:
