@@ -257,6 +257,21 @@ def _agency_options(user: Any) -> list[tuple[str, str]]:
     return list(agencies.order_by("path").values_list("code", "name")[:200])
 
 
+def _filtered(request: HttpRequest) -> tuple[TaskFilter, QuerySet[Task]]:
+    """The reader's tasks narrowed by the filter form in the query string."""
+    form = TaskFilter(request.GET)
+    tasks = tasks_for(request.user)
+    if form.is_valid():
+        tasks = filter_tasks(tasks, form.cleaned_data)
+    return form, tasks
+
+
+def _league(by_agency: dict[str, dict[str, int]]) -> list[tuple[summary.LeagueRow, str]]:
+    """League rows with the agencies' names."""
+    names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
+    return [(row, names.get(row.agency, row.agency)) for row in summary.league(by_agency)]
+
+
 def _without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -460,15 +475,11 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    form = TaskFilter(request.GET)
-    tasks = tasks_for(request.user)
-    if form.is_valid():
-        tasks = filter_tasks(tasks, form.cleaned_data)
+    form, tasks = _filtered(request)
     today = timezone.localdate()
     by_agency = _counts_by_agency(tasks)
     overall = summary.summarise(_overall(by_agency))
-    names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
-    table = [(row, names.get(row.agency, row.agency)) for row in summary.league(by_agency)]
+    table = _league(by_agency)
     overdue = list(
         tasks.filter(status=TaskStatus.OVERDUE)
         .select_related("lead_agency", "directive")
@@ -518,10 +529,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 @login_required
 def task_export(request: HttpRequest) -> HttpResponse:
     """The filtered task list as .xlsx (the same filters and scope as the page)."""
-    form = TaskFilter(request.GET)
-    tasks = tasks_for(request.user)
-    if form.is_valid():
-        tasks = filter_tasks(tasks, form.cleaned_data)
+    _form, tasks = _filtered(request)
     tasks = (
         tasks.select_related("directive", "lead_agency")
         .prefetch_related("coordinating_agencies")
@@ -533,17 +541,13 @@ def task_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statistics_export(request: HttpRequest) -> HttpResponse:
-    form = TaskFilter(request.GET)
-    tasks = tasks_for(request.user)
-    if form.is_valid():
-        tasks = filter_tasks(tasks, form.cleaned_data)
+    _form, tasks = _filtered(request)
     by_agency = _counts_by_agency(tasks)
     overall = summary.summarise(_overall(by_agency))
-    names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
     league_rows = [
         {
             _("Rank"): row.rank,
-            _("Agency"): names.get(row.agency, row.agency),
+            _("Agency"): name,
             _("Tasks"): row.summary.total,
             _("Completed"): row.summary.completed,
             _("On time"): row.summary.on_time,
@@ -551,7 +555,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
             _("Overdue"): row.summary.overdue,
             _("On-time rate"): row.summary.on_time_rate,
         }
-        for row in summary.league(by_agency)
+        for row, name in _league(by_agency)
     ]
     workbook = excel.statistics_workbook(
         {
