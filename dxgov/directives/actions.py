@@ -551,36 +551,47 @@ def decide_extension(
     return locked_ext
 
 
-@transaction.atomic
-def postpone_task(*, acting_user: User, task: Task, reason: str) -> Task:
-    """Put an open or overdue task on hold (tạm hoãn); only a coordinator or an administrator."""
+def _central_change_with_reason(
+    *, acting_user: User, task: Task, action: Action, event: EventType, reason: str, missing: str
+) -> Task:
+    """A coordinator's status change that must say why (postpone, cancel)."""
     _require_central_for(acting_user, task)
     locked = _locked(task)
-    new_status = rules.check_transition(locked.status, Action.POSTPONE)
+    new_status = rules.check_transition(locked.status, action)
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the task is postponed.")})
+        raise ValidationError({"reason": missing})
     old_status = locked.status
     _set_status(locked, new_status)
     locked.save(update_fields=["status"])
     _copy_back(locked, task, ["status"])
-    _audit_task(EventType.TASK_POSTPONED, acting_user, locked, old_status, reason=reason.strip())
+    _audit_task(event, acting_user, locked, old_status, reason=reason.strip())
     return locked
+
+
+@transaction.atomic
+def postpone_task(*, acting_user: User, task: Task, reason: str) -> Task:
+    """Put an open or overdue task on hold (tạm hoãn); only a coordinator or an administrator."""
+    return _central_change_with_reason(
+        acting_user=acting_user,
+        task=task,
+        action=Action.POSTPONE,
+        event=EventType.TASK_POSTPONED,
+        reason=reason,
+        missing=_("Say why the task is postponed."),
+    )
 
 
 @transaction.atomic
 def cancel_task(*, acting_user: User, task: Task, reason: str) -> Task:
     """Cancel a task that is not yet completed (hủy); final. Coordinator or administrator."""
-    _require_central_for(acting_user, task)
-    locked = _locked(task)
-    new_status = rules.check_transition(locked.status, Action.CANCEL)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the task is cancelled.")})
-    old_status = locked.status
-    _set_status(locked, new_status)
-    locked.save(update_fields=["status"])
-    _copy_back(locked, task, ["status"])
-    _audit_task(EventType.TASK_CANCELLED, acting_user, locked, old_status, reason=reason.strip())
-    return locked
+    return _central_change_with_reason(
+        acting_user=acting_user,
+        task=task,
+        action=Action.CANCEL,
+        event=EventType.TASK_CANCELLED,
+        reason=reason,
+        missing=_("Say why the task is cancelled."),
+    )
 
 
 @transaction.atomic
