@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "dxgov.accounts",
     "dxgov.directives",
     "dxgov.notifications",
+    "dxgov.indicators",
+    "dxgov.reporting",
 ]
 
 MIDDLEWARE = [
