@@ -33,6 +33,21 @@ class EventType(models.TextChoices):
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Two-factor sign-in enabled")
     TWO_FACTOR_RESET = "user.two_factor_reset", _("Two-factor sign-in reset")
     CHECKPOINT_CREATED = "audit.checkpoint_created", _("Audit checkpoint signed")
+    INDICATOR_CREATED = "indicator.created", _("Indicator created")
+    INDICATOR_UPDATED = "indicator.updated", _("Indicator changed")
+    VALIDATION_RULE_SAVED = "indicator.rule_saved", _("Validation rule saved")
+    TARGET_SET = "target.set", _("Target set")
+    TARGET_APPROVED = "target.approved", _("Target approved")
+    TARGET_REVISED = "target.revised", _("Approved target revised")
+    REPORT_DEFINITION_SAVED = "report_definition.saved", _("Report definition saved")
+    HOLIDAY_SET = "holiday.set", _("Holiday calendar changed")
+    DATA_VALUE_SAVED = "data_value.saved", _("Data value saved")
+    REPORT_SUBMITTED = "report.submitted", _("Report submitted")
+    REPORT_APPROVED = "report.approved", _("Report approved")
+    REPORT_ACCEPTED = "report.accepted", _("Report accepted")
+    REPORT_RETURNED = "report.returned", _("Report returned")
+    REPORT_REOPENED = "report.reopened", _("Report reopened")
+    VALUES_IMPORTED = "data_value.imported", _("Data values imported")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,515 @@
+"""Writes to reports and data values: each one transaction, validated, and audited.
+
+Values are saved all-or-nothing: if any value breaks a hard rule, or has a warning and no
+comment, or was changed by someone else since the form was opened (its version moved),
+nothing is saved and ValuesRefused carries every finding, so the form can show each cell red
+with its reason and keep what the user typed. The same path serves the web form, the API
+and Excel uploads (`source` says which). Every changed value is one audit event (old → new).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxgov.accounts.models import Role
+from dxgov.audit.models import EventType
+from dxgov.audit.record import changes, record
+from dxgov.indicators.models import Indicator, Periodicity
+from dxgov.orgunits.models import Agency
+from dxgov.reporting import access, entry, periods, workflow
+from dxgov.reporting.models import (
+    DataValue,
+    FormField,
+    Holiday,
+    Report,
+    ReportDefinition,
+    ReportKind,
+    ReportStatus,
+)
+from dxgov.reporting.validation import Finding
+
+
+class ValuesRefused(ValidationError):
+    """Some values break a rule or conflict with a newer save; nothing was saved."""
+
+    def __init__(self, findings: dict[str, list[Finding]]) -> None:
+        self.findings = findings
+        lines = [
+            f"{code}: {finding.message}"
+            for code, items in findings.items()
+            for finding in items
+            if finding.severity == "error" or finding.rule == "comment_required"
+        ]
+        super().__init__(lines or [_("The values were not saved.")])
+
+
+class ReportLocked(ValidationError):
+    """The report is submitted, approved or accepted: its values cannot change."""
+
+
+class WrongPeriod(ValidationError):
+    """The period does not match the report definition's frequency."""
+
+
+@dataclass
+class ValueInput:
+    """One value as typed (text) with what the form saw: its version and a comment."""
+
+    indicator_code: str
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    comment: str = ""
+    # The version the form was opened on; None: the value did not exist then.
+    # `check_version=False` (API and Excel imports without versions) overwrites on purpose.
+    version: int | None = None
+    check_version: bool = True
+    category: str = ""
+
+
+@dataclass
+class SaveOutcome:
+    report: Report | None
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+# --- periods and deadlines ------------------------------------------------------------------
+
+
+def holidays_for(years: Iterable[int]) -> set[date]:
+    """Statutory holidays of those years, plus configured days off, minus declared working days."""
+    days: set[date] = set()
+    years = list(years)
+    for year in years:
+        try:
+            days |= set(periods.vietnam_public_holidays(year))
+        except periods.HolidayYearNotCovered:
+            pass  # only configured holidays for years outside the built-in tables
+    extra = Holiday.objects.filter(day__year__in=years)
+    for holiday in extra:
+        if holiday.working:
+            days.discard(holiday.day)
+        else:
+            days.add(holiday.day)
+    return days
+
+
+def parse_period_for(definition: ReportDefinition, code: str) -> periods.Period:
+    try:
+        period = periods.parse_period(code)
+    except periods.InvalidPeriod as exc:
+        raise WrongPeriod({"period": str(exc)}) from exc
+    if period.frequency != definition.frequency:
+        raise WrongPeriod(
+            {
+                "period": _("This report is %(frequency)s; %(period)s is not such a period.")
+                % {"frequency": definition.get_frequency_display(), "period": code}
+            }
+        )
+    return period
+
+
+def due_date_of(definition: ReportDefinition, period: periods.Period) -> date:
+    end = period.cutoff_end
+    holidays = holidays_for({end.year, end.year + 1})
+    return periods.due_date(period, definition.due_working_days, holidays)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def _report_for_update(
+    definition: ReportDefinition, agency: Agency, period: periods.Period
+) -> Report | None:
+    return (
+        Report.objects.select_for_update()
+        .filter(definition=definition, agency=agency, period=period.code)
+        .first()
+    )
+
+
+def save_values(
+    *,
+    acting_user: Any,
+    definition: ReportDefinition,
+    agency: Agency,
+    period_code: str,
+    inputs: Sequence[ValueInput],
+    dry_run: bool = False,
+    source: str = "form",
+) -> SaveOutcome:
+    """Validate and save a report's values (all or nothing); a dry run saves nothing."""
+    access.require(
+        access.may_enter(acting_user, agency),
+        _("Only the agency's officers and leaders enter its figures."),
+    )
+    if not definition.reporting_agencies.filter(pk=agency.pk).exists():
+        raise ValidationError(
+            {"agency": _("%(agency)s does not send this report.") % {"agency": agency.name}}
+        )
+    period = parse_period_for(definition, period_code)
+    with transaction.atomic():
+        outcome = _save_values(acting_user, definition, agency, period, inputs, source)
+        if dry_run:
+            outcome.dry_run = True
+            transaction.set_rollback(True)
+    if dry_run and outcome.report is not None and outcome.report.pk is None:
+        outcome.report = None
+    return outcome
+
+
+def _save_values(
+    acting_user: Any,
+    definition: ReportDefinition,
+    agency: Agency,
+    period: periods.Period,
+    inputs: Sequence[ValueInput],
+    source: str,
+) -> SaveOutcome:
+    report = _report_for_update(definition, agency, period)
+    if report is not None and not report.editable:
+        raise ReportLocked(
+            _("This report is %(status)s: its values are locked. A coordinator can reopen it.")
+            % {"status": report.get_status_display().lower()}
+        )
+    form = entry.FormContext.load(definition, agency, period, lock=True)
+    findings, parsed = form.check(inputs)
+    for item in inputs:
+        current = form.stored.get(item.indicator_code)
+        if not item.check_version or item.indicator_code not in form.by_code:
+            continue
+        seen = item.version
+        now = current.version if current is not None else None
+        if seen != now and parsed.get(item.indicator_code) != form.stored_parsed(
+            item.indicator_code
+        ):
+            findings.setdefault(item.indicator_code, []).append(
+                entry.conflict_finding(item.indicator_code, current)
+            )
+    if entry.blocks(findings):
+        raise ValuesRefused(findings)
+    if report is None:
+        report = Report.objects.create(
+            definition=definition,
+            agency=agency,
+            period=period.code,
+            due_date=due_date_of(definition, period),
+        )
+    outcome = SaveOutcome(report=report, findings=findings)
+    now = timezone.now()
+    comments = {item.indicator_code: item.comment.strip() for item in inputs}
+    for code, new in parsed.items():
+        indicator = form.by_code[code]
+        stored = form.stored.get(code)
+        comment = comments.get(code, "")
+        old = form.stored_parsed(code)
+        if stored is not None and old == new and stored.comment == comment:
+            outcome.unchanged.append(code)
+            continue
+        if new is None:
+            if stored is not None:
+                stored.delete()
+                outcome.deleted.append(code)
+                _audit_value(acting_user, report, indicator, stored, old, None, comment, source)
+            continue
+        fields = entry.value_fields(indicator, new)
+        if stored is None:
+            stored = DataValue.objects.create(
+                indicator=indicator,
+                agency=agency,
+                period=period.code,
+                period_start=period.start,
+                frequency=period.frequency.value,
+                report=report,
+                comment=comment,
+                updated_by=acting_user,
+                updated_at=now,
+                **fields,
+            )
+            outcome.created.append(code)
+        else:
+            for name, value in fields.items():
+                setattr(stored, name, value)
+            stored.comment = comment
+            stored.report = report
+            stored.version += 1
+            stored.updated_by = acting_user
+            stored.updated_at = now
+            stored.save()
+            outcome.updated.append(code)
+        _audit_value(acting_user, report, indicator, stored, old, new, comment, source)
+    return outcome
+
+
+def _audit_value(
+    acting_user: Any,
+    report: Report,
+    indicator: Indicator,
+    stored: DataValue,
+    old: Any,
+    new: Any,
+    comment: str,
+    source: str,
+) -> None:
+    record(
+        event_type=EventType.DATA_VALUE_SAVED,
+        acting_user=acting_user,
+        target_type="reporting.datavalue",
+        target_id=f"{indicator.code}/{report.agency.code}/{report.period}",
+        agency_id=report.agency_id,
+        data={
+            "report": report.pk,
+            "indicator": indicator.code,
+            "agency": report.agency.code,
+            "period": report.period,
+            "old": entry.as_text(old),
+            "new": entry.as_text(new),
+            "version": stored.version if new is not None else None,
+            "source": source,
+        },
+        reason=comment,
+    )
+
+
+# --- workflow -------------------------------------------------------------------------------
+
+
+def _step(
+    acting_user: Any,
+    report: Report,
+    step: workflow.Step,
+    event_type: EventType,
+    reason: str = "",
+) -> Report:
+    report = (
+        Report.objects.select_for_update().select_related("definition", "agency").get(pk=report.pk)
+    )
+    try:
+        status = workflow.next_status(
+            report.status, step, requires_acceptance=report.definition.requires_acceptance
+        )
+    except workflow.StepNotAllowed as exc:
+        raise ValidationError(
+            _("A report that is %(status)s cannot be %(step)s.")
+            % {"status": report.get_status_display().lower(), "step": _step_label(step)}
+        ) from exc
+    old = report.status
+    report.status = status
+    now = timezone.now()
+    if step == workflow.Step.SUBMIT:
+        report.submitted_at, report.submitted_by = now, acting_user
+        if report.first_submitted_at is None:
+            report.first_submitted_at = now
+    elif step == workflow.Step.APPROVE:
+        report.approved_at, report.approved_by = now, acting_user
+    elif step == workflow.Step.ACCEPT:
+        report.accepted_at, report.accepted_by = now, acting_user
+    if step in (workflow.Step.RETURN, workflow.Step.REOPEN):
+        report.return_reason = reason
+    report.save()
+    record(
+        event_type=event_type,
+        acting_user=acting_user,
+        target=report,
+        agency_id=report.agency_id,
+        data={
+            "definition": report.definition.code,
+            "agency": report.agency.code,
+            "period": report.period,
+            "status": {"old": old, "new": status},
+        },
+        reason=reason,
+    )
+    from dxgov.reporting import jobs  # noqa: PLC0415 (jobs imports actions)
+
+    transaction.on_commit(lambda: jobs.announce_step(report.pk, step.value))
+    return report
+
+
+def _step_label(step: workflow.Step) -> str:
+    return {
+        workflow.Step.SUBMIT: _("submitted"),
+        workflow.Step.APPROVE: _("approved"),
+        workflow.Step.ACCEPT: _("accepted"),
+        workflow.Step.RETURN: _("returned"),
+        workflow.Step.REOPEN: _("reopened"),
+    }[step]
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, so the agency knows what to correct.")})
+    return reason
+
+
+@transaction.atomic
+def submit_report(*, acting_user: Any, report: Report) -> Report:
+    access.require(
+        access.may_enter(acting_user, report.agency),
+        _("Only the agency's officers and leaders submit its report."),
+    )
+    missing = entry.missing_values(report)
+    if missing:
+        raise ValidationError(
+            _("Enter every indicator before submitting; missing: %(codes)s")
+            % {"codes": ", ".join(missing)}
+        )
+    return _step(acting_user, report, workflow.Step.SUBMIT, EventType.REPORT_SUBMITTED)
+
+
+@transaction.atomic
+def approve_report(*, acting_user: Any, report: Report) -> Report:
+    access.require(
+        access.may_approve(acting_user, report.agency),
+        _("Only the agency's leader approves its report."),
+    )
+    return _step(acting_user, report, workflow.Step.APPROVE, EventType.REPORT_APPROVED)
+
+
+@transaction.atomic
+def accept_report(*, acting_user: Any, report: Report) -> Report:
+    access.require(
+        access.may_receive(acting_user, report.definition),
+        _("Only the receiving agency accepts a report."),
+    )
+    return _step(acting_user, report, workflow.Step.ACCEPT, EventType.REPORT_ACCEPTED)
+
+
+@transaction.atomic
+def return_report(*, acting_user: Any, report: Report, reason: str) -> Report:
+    reason = _require_reason(reason)
+    if report.status == ReportStatus.SUBMITTED:
+        allowed = access.may_approve(acting_user, report.agency)
+    else:
+        allowed = access.may_receive(acting_user, report.definition)
+    access.require(allowed, _("You cannot return this report."))
+    return _step(acting_user, report, workflow.Step.RETURN, EventType.REPORT_RETURNED, reason)
+
+
+@transaction.atomic
+def reopen_report(*, acting_user: Any, report: Report, reason: str) -> Report:
+    reason = _require_reason(reason)
+    access.require(
+        access.may_reopen(acting_user),
+        _("Only a central coordinator reopens an approved report."),
+    )
+    return _step(acting_user, report, workflow.Step.REOPEN, EventType.REPORT_REOPENED, reason)
+
+
+# --- the regime -------------------------------------------------------------------------------
+
+
+def _require_central(user: Any) -> None:
+    if access.role_of(user) not in access.CENTRAL_ROLES:
+        raise PermissionDenied(_("Only central coordinators and administrators set the regime."))
+
+
+@transaction.atomic
+def save_definition(
+    *,
+    acting_user: Any,
+    code: str,
+    name: str,
+    frequency: str,
+    receiving_agency: Agency,
+    reporting_agencies: Iterable[Agency],
+    indicators: Sequence[Indicator],
+    due_working_days: int = 2,
+    requires_acceptance: bool = False,
+    content: str = "",
+    kind: str = ReportKind.PERIODIC,
+    send_method: str = "",
+    definition: ReportDefinition | None = None,
+) -> ReportDefinition:
+    """Create or change a report definition with its form (indicators in order)."""
+    _require_central(acting_user)
+    errors: dict[str, str] = {}
+    if frequency not in Periodicity.values:
+        errors["frequency"] = _("Unknown frequency.")
+    if not code.strip() or len(code.strip()) > 32:
+        errors["code"] = _("A code of 1–32 characters.")
+    if not name.strip():
+        errors["name"] = _("A report needs a name.")
+    if not 0 <= due_working_days <= 60:
+        errors["due_working_days"] = _("Between 0 and 60 working days after the cut-off.")
+    agencies = list(reporting_agencies)
+    if not agencies:
+        errors["reporting_agencies"] = _("Name at least one reporting agency.")
+    if kind not in ReportKind.values:
+        errors["kind"] = _("Unknown kind of report.")
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "name": name.strip(),
+        "frequency": frequency,
+        "receiving_agency": receiving_agency,
+        "due_working_days": due_working_days,
+        "requires_acceptance": requires_acceptance,
+        "content": content.strip(),
+        "kind": kind,
+        "send_method": send_method.strip(),
+    }
+    if definition is None:
+        if ReportDefinition.objects.filter(code=code.strip()).exists():
+            raise ValidationError({"code": _("A report definition with this code exists.")})
+        definition = ReportDefinition.objects.create(code=code.strip(), **fields)
+    else:
+        definition = ReportDefinition.objects.select_for_update().get(pk=definition.pk)
+        for key, value in fields.items():
+            setattr(definition, key, value)
+        definition.save()
+    definition.reporting_agencies.set(agencies)
+    definition.fields.all().delete()
+    FormField.objects.bulk_create(
+        [
+            FormField(definition=definition, indicator=indicator, position=i)
+            for i, indicator in enumerate(indicators)
+        ]
+    )
+    record(
+        event_type=EventType.REPORT_DEFINITION_SAVED,
+        acting_user=acting_user,
+        target=definition,
+        agency_id=receiving_agency.pk,
+        data={
+            "code": definition.code,
+            **{k: v for k, v in fields.items() if k != "receiving_agency"},
+            "receiving_agency": receiving_agency.code,
+            "reporting_agencies": len(agencies),
+            "indicators": [i.code for i in indicators],
+        },
+    )
+    return definition
+
+
+@transaction.atomic
+def set_holiday(*, acting_user: Any, day: date, name: str, working: bool = False) -> Holiday:
+    """Add or change a day off (or a working day: làm bù) in the calendar used for deadlines."""
+    _require_central(acting_user)
+    if not name.strip():
+        raise ValidationError({"name": _("Name the day (e.g. “Nghỉ bù Quốc khánh”).")})
+    holiday, created = Holiday.objects.update_or_create(
+        day=day, defaults={"name": name.strip(), "working": working}
+    )
+    record(
+        event_type=EventType.HOLIDAY_SET,
+        acting_user=acting_user,
+        target=holiday,
+        data={"day": day, "name": holiday.name, "working": working, "created": created},
+    )
+    return holiday
