@@ -111,7 +111,7 @@ def target_set(request: HttpRequest, indicator_id: int) -> HttpResponse:
         raise PermissionDenied(_("Only central coordinators set targets."))
     form = TargetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect("indicators:indicator_detail", indicator_id=indicator.pk)
     data = form.cleaned_data
     try:

@@ -191,8 +191,8 @@ def _save_values(
         if not item.check_version or item.indicator_code not in form.by_code:
             continue
         seen = item.version
-        now = current.version if current is not None else None
-        if seen != now and parsed.get(item.indicator_code) != form.stored_parsed(
+        stored_version = current.version if current is not None else None
+        if seen != stored_version and parsed.get(item.indicator_code) != form.stored_parsed(
             item.indicator_code
         ):
             findings.setdefault(item.indicator_code, []).append(

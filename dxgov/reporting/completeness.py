@@ -96,12 +96,12 @@ def ranking(periods: Iterable[Completeness]) -> list[tuple[int, Compliance]]:
     rows = [Compliance(a, e, s, o) for a, (e, s, o) in totals.items()]
     rows.sort(key=lambda c: (-c.on_time_rate, -c.sent_rate, c.agency))
     ranked: list[tuple[int, Compliance]] = []
-    for position, row in enumerate(rows, start=1):
+    for position, compliance in enumerate(rows, start=1):
         if ranked and (ranked[-1][1].on_time_rate, ranked[-1][1].sent_rate) == (
-            row.on_time_rate,
-            row.sent_rate,
+            compliance.on_time_rate,
+            compliance.sent_rate,
         ):
-            ranked.append((ranked[-1][0], row))
+            ranked.append((ranked[-1][0], compliance))
         else:
-            ranked.append((position, row))
+            ranked.append((position, compliance))
     return ranked

@@ -180,6 +180,8 @@ class FormContext:
         )
         previous_code = period.previous().code
         for code, period_code, value in before:
+            if value is None:
+                continue
             if len(history[code]) < HISTORY_PERIODS:
                 history[code].append(value)
             if period_code == previous_code:

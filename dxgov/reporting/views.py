@@ -138,11 +138,11 @@ def definition_detail(request: HttpRequest, definition_id: int) -> HttpResponse:
         status_of[code] = "overdue"
     for code in stats.pending:
         status_of[code] = "pending"
-    table = [
+    table: list[dict[str, Any]] = [
         {"agency": by_code[code], "report": reports.get(code), "state": status_of[code]}
         for code in stats.expected
     ]
-    table.sort(key=lambda row: (row["state"] != "overdue", row["state"], row["agency"].path))
+    table.sort(key=lambda row: (row["state"] != "overdue", str(row["state"]), by_code_path(row)))
     context = {
         "definition": definition,
         "period": period,
@@ -153,6 +153,11 @@ def definition_detail(request: HttpRequest, definition_id: int) -> HttpResponse:
         "indicators": [f.indicator for f in definition.fields.select_related("indicator")],
     }
     return render(request, "reporting/definition_detail.html", context)
+
+
+def by_code_path(row: dict[str, Any]) -> str:
+    agency: Agency = row["agency"]
+    return agency.path
 
 
 @login_required
