@@ -332,6 +332,9 @@ def _step(
         },
         reason=reason,
     )
+    from dxgov.dashboard import feed  # open dashboards hear of it on commit
+
+    feed.report_changed(report)
     from dxgov.reporting import jobs
 
     transaction.on_commit(lambda: jobs.announce_step(report.pk, step.value))
