@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dxgov.accounts.access import agencies_in_scope, sees_everything
 from dxgov.dashboard import warnings
@@ -207,7 +208,7 @@ class Figure:
             indicator_code=self.indicator.code,
             indicator_name=self.indicator.name,
             agency_code=agency.code if agency else ROOT,
-            agency_name=agency.name if agency else "",
+            agency_name=agency.name if agency else _("Nation"),
             higher_is_better=self.indicator.direction == Direction.HIGHER,
             target=self.target,
             current=self.current,

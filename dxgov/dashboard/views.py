@@ -99,6 +99,13 @@ def _export(block: Block, fmt: str, filename: str) -> HttpResponse:
 # --- overview -----------------------------------------------------------------------------------
 
 
+def default_map(scope: Scope) -> str:
+    """The first key indicator reported by provinces, else reporting compliance."""
+    for choice in blocks.map_choices(scope.year)[1:]:
+        return choice.key
+    return "compliance"
+
+
 def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
     figs: list[sources.Figure] = []
 
@@ -114,7 +121,7 @@ def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable
     return {
         "warnings": warnings_,
         "indicators": lambda: blocks.indicators_block(scope, figures()),
-        "map": lambda: blocks.map_block(scope, request.GET.get("show", "compliance")),
+        "map": lambda: blocks.map_block(scope, request.GET.get("show", "") or default_map(scope)),
         "tasks": lambda: blocks.tasks_block(scope),
         "reporting": lambda: blocks.reporting_block(scope),
         # The Decision 766 ranking of the 34 provinces joins here once dxgov.scoring is on main
@@ -334,7 +341,7 @@ def compare_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
     scope = blocks.scope_for(request.user, None)
-    show = request.GET.get("show", "compliance")[:40]
+    show = request.GET.get("show", "")[:40] or default_map(scope)
     return _render_blocks(
         request,
         "dashboard/map.html",

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         )
         audit.add_argument("--repeat", type=int, default=200)
         audit.add_argument("--events", type=int, default=1_000_000)
+        dashboard = sub.add_parser(
+            "dashboard", help="Overview and province pages: server time, req/s, first load."
+        )
+        dashboard.add_argument("--repeat", type=int, default=50)
+        dashboard.add_argument("--seconds", type=float, default=15.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -39,4 +44,10 @@ class Command(BaseCommand):
 
             audit_bench.main(
                 repeat=options["repeat"], events=options["events"], out=self.stdout.write
+            )
+        elif options["what"] == "dashboard":
+            from dxgov.dashboard import bench as dashboard_bench
+
+            dashboard_bench.main(
+                repeat=options["repeat"], seconds=options["seconds"], out=self.stdout.write
             )
