@@ -9,8 +9,8 @@ over HTTP-free session cookies made here, and sends a bounded number of requests
 from __future__ import annotations
 
 import gzip
-import logging
 import http.client
+import logging
 import re
 import socket
 import subprocess
