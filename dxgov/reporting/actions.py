@@ -358,6 +358,9 @@ def _step(
         },
         reason=reason,
     )
+    from dxgov.dashboard import feed  # open dashboards hear of it on commit
+
+    feed.report_changed(report)
     from dxgov.reporting import jobs
 
     if at is None:  # a step recorded after the fact (history) tells no one now

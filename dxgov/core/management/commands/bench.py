@@ -30,6 +30,11 @@ class Command(BaseCommand):
         )
         reporting.add_argument("--repeat", type=int, default=20)
         reporting.add_argument("--small", action="store_true", help="Tiny sizes (smoke test).")
+        dashboard = sub.add_parser(
+            "dashboard", help="Overview and province pages: server time, req/s, first load."
+        )
+        dashboard.add_argument("--repeat", type=int, default=50)
+        dashboard.add_argument("--seconds", type=float, default=15.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -51,4 +56,10 @@ class Command(BaseCommand):
 
             reporting_bench.main(
                 small=options["small"], repeat=options["repeat"], out=self.stdout.write
+            )
+        elif options["what"] == "dashboard":
+            from dxgov.dashboard import bench as dashboard_bench
+
+            dashboard_bench.main(
+                repeat=options["repeat"], seconds=options["seconds"], out=self.stdout.write
             )
