@@ -106,7 +106,7 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
             _("Latest period"),
             _("Value"),
             _("Target"),
-            _("% of target"),
+            _("Share of target (%)"),
             _("Status"),
         ],
         numeric=frozenset({2, 3, 4}),
@@ -135,7 +135,7 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
         "grid": {"left": 90, "right": 20, "top": 10, "bottom": 30},
         "xAxis": {"type": "value", "max": 120, "name": "%"},
         "yAxis": {"type": "category", "data": names, "inverse": True},
-        "series": [{"type": "bar", "name": _("% of target"), "data": shares}],
+        "series": [{"type": "bar", "name": _("Share of target (%)"), "data": shares}],
     }
     return Block("indicators", table.caption, table, chart=chart if figs else None)
 
@@ -490,7 +490,7 @@ def compare_block(a: Scope, b: Scope) -> Block:
         "legend": {"bottom": 0},
         "grid": {"left": 60, "right": 20, "top": 20, "bottom": 50},
         "xAxis": {"type": "category", "data": names},
-        "yAxis": {"type": "value", "name": _("% of target")},
+        "yAxis": {"type": "value", "name": _("Share of target (%)")},
         "series": [
             {"type": "bar", "name": a.agency.name, "data": series_a},
             {"type": "bar", "name": b.agency.name, "data": series_b},
