@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dxgov.notifications",
     "dxgov.indicators",
     "dxgov.reporting",
+    "dxgov.forecasting",
 ]
 
 MIDDLEWARE = [

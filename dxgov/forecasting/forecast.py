@@ -1,6 +1,6 @@
 """Where an indicator is heading: a projection to the target date and the chance of meeting it.
 
-Pure: plain values in and out, no ORM. See ADR 0005 (forecasting) for the choices below.
+Pure: plain values in and out, no ORM. See ADR 0007 (forecasting) for the choices below.
 
 For one agency's series of an indicator (points ``(period, value)``, possibly with gaps):
 

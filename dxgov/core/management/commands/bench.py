@@ -24,6 +24,11 @@ class Command(BaseCommand):
         )
         audit.add_argument("--repeat", type=int, default=200)
         audit.add_argument("--events", type=int, default=1_000_000)
+        forecast = sub.add_parser(
+            "forecast", help="A full forecast recompute over indicators × provinces × months."
+        )
+        forecast.add_argument("--indicators", type=int, default=200)
+        forecast.add_argument("--months", type=int, default=36)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -39,4 +44,10 @@ class Command(BaseCommand):
 
             audit_bench.main(
                 repeat=options["repeat"], events=options["events"], out=self.stdout.write
+            )
+        elif options["what"] == "forecast":
+            from dxgov.forecasting import bench as forecast_bench
+
+            forecast_bench.main(
+                indicators=options["indicators"], months=options["months"], out=self.stdout.write
             )
