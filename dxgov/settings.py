@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dxgov.indicators",
     "dxgov.reporting",
     "dxgov.dashboard",
+    "dxgov.forecasting",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,11 @@ class Command(BaseCommand):
         )
         dashboard.add_argument("--repeat", type=int, default=50)
         dashboard.add_argument("--seconds", type=float, default=15.0)
+        forecast = sub.add_parser(
+            "forecast", help="A full forecast recompute over indicators × provinces × months."
+        )
+        forecast.add_argument("--indicators", type=int, default=200)
+        forecast.add_argument("--months", type=int, default=36)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -62,4 +67,10 @@ class Command(BaseCommand):
 
             dashboard_bench.main(
                 repeat=options["repeat"], seconds=options["seconds"], out=self.stdout.write
+            )
+        elif options["what"] == "forecast":
+            from dxgov.forecasting import bench as forecast_bench
+
+            forecast_bench.main(
+                indicators=options["indicators"], months=options["months"], out=self.stdout.write
             )
