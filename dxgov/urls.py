@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("dxgov.accounts.urls")),
     path("directives/", include("dxgov.directives.urls")),
     path("audit/", include("dxgov.audit.urls")),
+    path("reports/", include("dxgov.reporting.urls_files")),
     path("", include("dxgov.orgunits.urls")),
     path("notifications/", include("dxgov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
