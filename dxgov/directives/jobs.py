@@ -26,13 +26,19 @@ class DailyRun:
     overdue: int  # tasks moved to overdue
     reminders: int  # reminder notifications created
     digests: int  # digest notifications created
+    report_reminders: int = 0  # reporting reminders (due soon, late) created
 
 
 def run_daily(day: date) -> DailyRun:
     """Statuses first, so reminders and digests see today's overdue tasks."""
     moved = refresh_overdue(acting_user=None, today=day)
+    from dxgov.reporting.jobs import send_report_reminders  # noqa: PLC0415 (app order)
+
     return DailyRun(
-        overdue=moved, reminders=send_task_reminders(day), digests=send_agency_digests(day)
+        overdue=moved,
+        reminders=send_task_reminders(day),
+        digests=send_agency_digests(day),
+        report_reminders=send_report_reminders(day),
     )
 
 

@@ -32,7 +32,7 @@ from dxgov.indicators.models import (
     ValueType,
 )
 from dxgov.orgunits.models import Agency, AgencyKind
-from dxgov.reporting.validation import ExpressionError, parse_expression
+from dxgov.reporting.validation import CrossRule, check_cross_rule
 
 CATALOGUE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_DECIMALS = 6
@@ -179,22 +179,14 @@ def save_validation_rule(
 ) -> ValidationRule:
     """Create or change a cross-indicator rule; both sides must parse and name known codes."""
     require_catalogue_role(acting_user)
-    errors: dict[str, str] = {}
     known = set(Indicator.objects.values_list("code", flat=True))
-    for side, text in (("left", left), ("right", right)):
-        try:
-            unknown = parse_expression(text).codes() - known
-        except ExpressionError as exc:
-            errors[side] = str(exc)
-            continue
-        if unknown:
-            errors[side] = _("Unknown indicator codes: %(codes)s") % {
-                "codes": ", ".join(sorted(unknown))
-            }
-    if operator not in ValidationRule.Operator.values:
-        errors["operator"] = _("Unknown comparison.")
-    if importance not in ("hard", "soft"):
-        errors["importance"] = _("Importance is hard or soft.")
+    problems = check_cross_rule(
+        CrossRule(left=left, op=operator, right=right, importance=importance, message=message),
+        known,
+    )
+    errors: dict[str, str] = {}
+    if problems:
+        errors["rule"] = " ".join(problems)
     if not name.strip() or not message.strip():
         errors["message"] = _("A rule needs a name and a message for the person entering data.")
     if errors:
@@ -274,7 +266,8 @@ def set_target(
     if existing is not None and existing.state == TargetState.APPROVED:
         raise TargetLocked(
             _(
-                "This target is approved; change it with a reason (revise), which keeps the baseline."
+                "This target is approved; change it with a reason (revise), "
+                "which keeps the baseline."
             )
         )
     if existing is None:

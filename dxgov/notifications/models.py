@@ -12,6 +12,9 @@ class NotificationKind(models.TextChoices):
     TASK_DUE_SOON = "task_due_soon", _("Task due soon")
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     AGENCY_DIGEST = "agency_digest", _("Daily agency digest")
+    REPORT_DUE_SOON = "report_due_soon", _("Report due soon")
+    REPORT_LATE = "report_late", _("Report late")
+    REPORT_STEP = "report_step", _("Report status changed")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -9,10 +9,10 @@ and Excel uploads (`source` says which). Every changed value is one audit event 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.models import Role
 from dxgov.audit.models import EventType
-from dxgov.audit.record import changes, record
+from dxgov.audit.record import record
 from dxgov.indicators.models import Indicator, Periodicity
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import access, entry, periods, workflow
@@ -95,10 +94,9 @@ def holidays_for(years: Iterable[int]) -> set[date]:
     days: set[date] = set()
     years = list(years)
     for year in years:
-        try:
+        # Outside the built-in tables, only the configured holidays count.
+        with contextlib.suppress(periods.HolidayYearNotCovered):
             days |= set(periods.vietnam_public_holidays(year))
-        except periods.HolidayYearNotCovered:
-            pass  # only configured holidays for years outside the built-in tables
     extra = Holiday.objects.filter(day__year__in=years)
     for holiday in extra:
         if holiday.working:
@@ -193,8 +191,8 @@ def _save_values(
         if not item.check_version or item.indicator_code not in form.by_code:
             continue
         seen = item.version
-        now = current.version if current is not None else None
-        if seen != now and parsed.get(item.indicator_code) != form.stored_parsed(
+        stored_version = current.version if current is not None else None
+        if seen != stored_version and parsed.get(item.indicator_code) != form.stored_parsed(
             item.indicator_code
         ):
             findings.setdefault(item.indicator_code, []).append(
@@ -334,7 +332,7 @@ def _step(
         },
         reason=reason,
     )
-    from dxgov.reporting import jobs  # noqa: PLC0415 (jobs imports actions)
+    from dxgov.reporting import jobs
 
     transaction.on_commit(lambda: jobs.announce_step(report.pk, step.value))
     return report

@@ -90,12 +90,17 @@ def value_fields(indicator: Indicator, parsed: Parsed) -> dict[str, Decimal | No
     return {"value": parsed, "numerator": None, "denominator": None}
 
 
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
 def as_text(parsed: Parsed) -> str | None:
+    """A value as the audit ledger records it: plain digits ("1200", "900/1200")."""
     if parsed is None:
         return None
     if isinstance(parsed, tuple):
-        return f"{parsed[0]}/{parsed[1]}"
-    return str(parsed)
+        return f"{_plain(parsed[0])}/{_plain(parsed[1])}"
+    return _plain(parsed)
 
 
 def blocks(findings: dict[str, list[Finding]]) -> bool:
@@ -175,6 +180,8 @@ class FormContext:
         )
         previous_code = period.previous().code
         for code, period_code, value in before:
+            if value is None:
+                continue
             if len(history[code]) < HISTORY_PERIODS:
                 history[code].append(value)
             if period_code == previous_code:
@@ -254,13 +261,9 @@ class FormContext:
             comments[item.indicator_code] = item.comment.strip()
         rules = [rule_of(i) for i in self.indicators if i.code in parsed]
         values = {code: v for code, v in parsed.items() if v is not None}
-        known = {
-            **self.others,
-            **{c: s for c, v in values.items() if (s := scalar(self.by_code[c], v)) is not None},
-        }
-        for code in parsed:
-            if parsed[code] is None:
-                known.pop(code, None)
+        # Figures already stored for this agency and period, for rules across indicators;
+        # a value being saved (or cleared) replaces its stored one.
+        context = {code: v for code, v in self.others.items() if code not in parsed}
         results = validation.check_form(
             rules,
             values,
@@ -268,7 +271,7 @@ class FormContext:
             self.previous,
             self.history,
             comments,
-            context=known,
+            context=context,
         )
         for code, items in results.items():
             if items:

@@ -6,6 +6,8 @@ computed in periods.py; value rules in validation.py; roll-ups in aggregate.py (
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -54,7 +56,7 @@ class ReportDefinition(models.Model):
     reporting_agencies = models.ManyToManyField(
         "orgunits.Agency", related_name="report_definitions"
     )
-    indicators = models.ManyToManyField(
+    indicators: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "indicators.Indicator", through="FormField", related_name="report_definitions"
     )
     # Deadline: this many working days after the end of the data cut-off window.

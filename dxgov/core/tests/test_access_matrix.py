@@ -72,6 +72,8 @@ from dxgov.notifications.actions import notify
 from dxgov.notifications.models import Notification, NotificationKind
 from dxgov.orgunits.actions import update_agency_contact
 from dxgov.orgunits.models import Agency
+from dxgov.reporting.models import DataValue, Report
+from dxgov.reporting.tests.matrix import build_reporting_world
 
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -166,6 +168,30 @@ def _contact(world: World) -> dict[str, Any]:
 
 def _reason(world: World) -> dict[str, Any]:
     return {"reason": "Ma trận phân quyền"}
+
+
+ENTRY = frozenset({"officer", "leader", "leader_no2fa", "admin"})
+APPROVE = frozenset({"leader", "leader_no2fa", "admin"})
+
+
+def _form_values(world: World) -> dict[str, Any]:
+    """A changed figure for the matrix indicator, at the version now stored (per agency)."""
+    versions = {
+        v.agency.code: v.version
+        for v in DataValue.objects.filter(
+            indicator__code="MXCOUNT", period="202603"
+        ).select_related("agency")
+    }
+    version = max(versions.values(), default=1)
+    return {"value-MXCOUNT": "77", "version-MXCOUNT": str(version), "comment-MXCOUNT": ""}
+
+
+def _target(world: World) -> dict[str, Any]:
+    return {"year": "2030", "value": "90"}
+
+
+def _revision(world: World) -> dict[str, Any]:
+    return {"value": "95", "reason": "Ma trận phân quyền"}
 
 
 PAGES: dict[str, dict[str, Rule]] = {
@@ -318,6 +344,51 @@ PAGES: dict[str, dict[str, Rule]] = {
         "POST": Rule(obj="agency", who=CHANGE, ok=302, changes=True, body=_contact),
     },
     "notifications:list": {"GET": Rule()},
+    "reporting:definition_list": {"GET": Rule()},
+    "reporting:definition_detail": {"GET": Rule(obj="definition")},
+    "reporting:compliance": {"GET": Rule(obj="definition")},
+    "reporting:data_form": {
+        "GET": Rule(obj="report_form"),
+        "POST": Rule(obj="report_form", who=ENTRY, ok=302, changes=True, body=_form_values),
+    },
+    "reporting:check_form": {
+        "GET": Rule(obj="report_form", ok=405, gate=True),
+        "POST": Rule(obj="report_form", body=_form_values),
+    },
+    "reporting:report_detail": {"GET": Rule(obj="report")},
+    "reporting:report_step": {
+        "GET submit": Rule(obj="report", slug="submit", ok=405, gate=True),
+        "POST submit": Rule(
+            obj="report", slug="submit", who=ENTRY, ok=302, changes=True, body=_empty
+        ),
+        "POST approve": Rule(
+            obj="report_submitted", slug="approve", who=APPROVE, ok=302, changes=True, body=_empty
+        ),
+        "POST return": Rule(
+            obj="report_submitted", slug="return", who=APPROVE, ok=302, changes=True, body=_reason
+        ),
+        "POST accept": Rule(
+            obj="report_approved", slug="accept", who=CENTRAL, ok=302, changes=True, body=_empty
+        ),
+        "POST reopen": Rule(
+            obj="report_approved", slug="reopen", who=CENTRAL, ok=302, changes=True, body=_reason
+        ),
+        "POST unknown": Rule(obj="report", slug="unknown", ok=404, body=_empty),
+    },
+    "indicators:indicator_list": {"GET": Rule()},
+    "indicators:indicator_detail": {"GET": Rule(obj="indicator")},
+    "indicators:target_set": {
+        "GET": Rule(obj="indicator", ok=405, gate=True),
+        "POST": Rule(obj="indicator", who=CENTRAL, ok=302, changes=True, body=_target),
+    },
+    "indicators:target_approve": {
+        "GET": Rule(obj="target_draft", ok=405, gate=True),
+        "POST": Rule(obj="target_draft", who=CENTRAL, ok=302, changes=True, body=_empty),
+    },
+    "indicators:target_revise": {
+        "GET": Rule(obj="target_approved", ok=405, gate=True),
+        "POST": Rule(obj="target_approved", who=CENTRAL, ok=302, changes=True, body=_revision),
+    },
     "notifications:mark_all_read": {
         "GET": Rule(ok=405, gate=True),
         # Only phutho.canbo has an unread notification to mark.
@@ -436,6 +507,14 @@ OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
     "unit": (("phutho", "dienbien"), "everyone"),
     "event": (("phutho", "dienbien"), "everyone"),
     "notification": (("phutho", "dienbien"), "recipient"),
+    "report": (("phutho", "dienbien"), "agency"),
+    "report_submitted": (("phutho", "dienbien"), "agency"),
+    "report_approved": (("phutho", "dienbien"), "agency"),
+    "report_form": (("phutho", "dienbien"), "agency"),
+    "definition": (("phutho", "dienbien"), "everyone"),
+    "indicator": (("phutho", "dienbien"), "everyone"),
+    "target_draft": (("phutho", "dienbien"), "everyone"),
+    "target_approved": (("phutho", "dienbien"), "everyone"),
 }
 MISSING: dict[str, Any] = {
     "agency": "ZZ-KHONG-CO",
@@ -443,6 +522,13 @@ MISSING: dict[str, Any] = {
     "unit": "99",
 }
 MISSING_ID = 987654321
+MISSING["report_form"] = {
+    "definition_id": MISSING_ID,
+    "agency_code": "ZZ-KHONG-CO",
+    "period": "202603",
+}
+for _kind in ("target_draft", "target_approved"):
+    MISSING[_kind] = {"indicator_id": MISSING_ID, "target_id": MISSING_ID}
 
 # Strings that appear only in one owner's objects: a response to a user who does not cover
 # the owner must not contain them.
@@ -452,6 +538,7 @@ MARKERS = {
         "MX-PT-PROGRESS",
         "MX-PT-EXTENSION",
         "MX-PT-EVIDENCE",
+        "MX-PT-VALUE",
         "mx-pt-lienhe@",
     ],
     "dept": ["MX-SO-TASK"],
@@ -460,6 +547,7 @@ MARKERS = {
         "MX-DB-PROGRESS",
         "MX-DB-EXTENSION",
         "MX-DB-EVIDENCE",
+        "MX-DB-VALUE",
         "mx-db-lienhe@",
         "dienbien.canbo",
         "dienbien.lanhdao",
@@ -552,12 +640,14 @@ def _user(username: str) -> User:
 def _build(owner: str, agency_code: str, officer: User, coordinator: User) -> dict[str, Any]:
     """A directive, four tasks (open with a report and evidence, awaiting confirmation,
     postponed, with a pending extension request) and the agency's contact details."""
-    tag = {"phutho": "901", "dienbien": "902"}[owner]
+    # The marker in every string (MARKERS); directive numbers need digits, so they get their own.
+    tag = {"phutho": "PT", "dienbien": "DB"}[owner]
+    number = {"phutho": "901", "dienbien": "902"}[owner]
     agency = Agency.objects.get(code=agency_code)
     directive = actions.create_directive(
         acting_user=coordinator,
         kind=DirectiveKind.QUYET_DINH,
-        number=f"{tag}/QĐ-MATRAN",
+        number=f"{number}/QĐ-MATRAN",
         issued_on=TODAY - timedelta(days=60),
         issuing_agency=agency,
         title=f"Quyết định của {agency.name}",
@@ -638,6 +728,9 @@ def _build_world() -> World:
         lead_agency=Agency.objects.get(code="SO-25-KHCN"),
         deadline=TODAY + timedelta(days=30),
     )
+    reporting = build_reporting_world(coordinator)
+    phutho.update(reporting["phutho"])
+    dienbien.update(reporting["dienbien"])
     create_checkpoint(acting_user=_user("quantri"))
     objects: dict[str, dict[str, Any]] = {
         kind: {"phutho": phutho[kind], "dienbien": dienbien[kind]} for kind in OBJECTS
@@ -686,6 +779,19 @@ def world(
 # --- what the database holds, to compare before and after a request ----------------------
 
 
+def reporting_state() -> tuple[Any, ...]:
+    from dxgov.indicators.models import Indicator, Target, ValidationRule
+    from dxgov.reporting.models import Holiday, ReportDefinition
+
+    return (
+        list(Target.objects.order_by("pk").values_list("pk", "value", "state")),
+        Indicator.objects.count(),
+        ValidationRule.objects.count(),
+        ReportDefinition.objects.count(),
+        Holiday.objects.count(),
+    )
+
+
 def db_state() -> tuple[Any, ...]:
     return (
         AuditEvent.objects.count(),
@@ -707,6 +813,9 @@ def db_state() -> tuple[Any, ...]:
         list(User.objects.order_by("pk").values_list("pk", "password", "role", "agency_id")),
         ApiToken.objects.count(),
         TOTPDevice.objects.count(),
+        list(DataValue.objects.order_by("pk").values_list("pk", "value", "version", "comment")),
+        list(Report.objects.order_by("pk").values_list("pk", "status")),
+        reporting_state(),
     )
 
 
@@ -783,12 +892,19 @@ PARAM = re.compile(r"\{(\w+)\}")
 
 def _url(case: Case, world: World) -> str:
     value = world.value(case.rule.obj, case.scope) if case.rule.obj and case.scope else None
+    # An object named by several path parameters (a report form: definition, agency, period)
+    # is a dict of them.
     if case.api_call:
+        if isinstance(value, dict):
+            return PARAM.sub(lambda m: str(value[m.group(1)]), case.route)
         return PARAM.sub(lambda m: str(value), case.route)
     params = _route_params()[case.route]
     kwargs = {}
     for param in params:
-        kwargs[param] = case.rule.slug if param == "action" else value
+        if param in ("action", "step"):
+            kwargs[param] = case.rule.slug
+        else:
+            kwargs[param] = value[param] if isinstance(value, dict) else value
     return reverse(case.route, kwargs=kwargs)
 
 

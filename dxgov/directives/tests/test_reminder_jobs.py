@@ -277,7 +277,8 @@ def test_command_refreshes_statuses_then_reminds_and_digests(
     task.refresh_from_db()
     assert task.status == TaskStatus.OVERDUE
     assert out.getvalue().strip() == (
-        "2025-10-01: 1 task(s) became overdue; 2 reminder(s) and 1 digest(s) sent"
+        "2025-10-01: 1 task(s) became overdue; 2 reminder(s) and 1 digest(s) sent; "
+        "0 reporting reminder(s) sent"
     )
     assert Notification.objects.count() == 3 and len(mail.outbox) == 3
     again = io.StringIO()

@@ -19,7 +19,8 @@ def _date(text: str) -> date:
 class Command(BaseCommand):
     help = (
         "Task reminders: `dxgov reminders run [--today YYYY-MM-DD]` marks overdue tasks, then "
-        "sends due-soon and overdue reminders and the agencies' daily digests (each only once)."
+        "sends due-soon and overdue reminders and the agencies' daily digests, and reminders for "
+        "reports due soon or late (each only once)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,5 +32,6 @@ class Command(BaseCommand):
         result = run_daily(day)
         self.stdout.write(
             f"{day.isoformat()}: {result.overdue} task(s) became overdue; "
-            f"{result.reminders} reminder(s) and {result.digests} digest(s) sent"
+            f"{result.reminders} reminder(s) and {result.digests} digest(s) sent; "
+            f"{result.report_reminders} reporting reminder(s) sent"
         )

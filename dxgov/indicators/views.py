@@ -1,0 +1,179 @@
+"""Pages for the indicator catalogue and targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dxgov.accounts.access import access_agency
+from dxgov.indicators import actions
+from dxgov.indicators.models import Indicator, Target, ValueType
+
+PAGE_SIZE = 50
+
+
+def _role_ok(user: Any) -> bool:
+    return getattr(user, "role", None) in {r.value for r in actions.CATALOGUE_ROLES}
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue is reference data: every signed-in user reads all of it."""
+    indicators = Indicator.objects.select_related("owner")
+    query = request.GET.get("q", "").strip()[:100]
+    value_type = request.GET.get("type", "")
+    if query:
+        indicators = indicators.search(query)
+    if value_type in ValueType.values:
+        indicators = indicators.filter(value_type=value_type)
+    page = Paginator(indicators, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {"page": page, "query": query, "types": ValueType.choices, "type": value_type},
+    )
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=gettext_lazy("Target value"), max_digits=24, decimal_places=6)
+    agency = forms.CharField(
+        label=gettext_lazy("Agency code (empty: national or by kind)"), required=False
+    )
+    agency_kind = forms.ChoiceField(
+        label=gettext_lazy("Or every agency of a kind"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("people_committee", gettext_lazy("People's Committees")),
+            ("ministry", gettext_lazy("Ministries")),
+            ("department", gettext_lazy("Provincial departments")),
+        ],
+    )
+    q1 = forms.DecimalField(label=gettext_lazy("Q1 milestone"), required=False)
+    q2 = forms.DecimalField(label=gettext_lazy("Q2 milestone"), required=False)
+    q3 = forms.DecimalField(label=gettext_lazy("Q3 milestone"), required=False)
+    basis = forms.CharField(label=gettext_lazy("Basis (document)"), required=False, max_length=300)
+
+    def milestones(self) -> dict[int, Decimal]:
+        data = self.cleaned_data
+        return {q: data[f"q{q}"] for q in (1, 2, 3) if data.get(f"q{q}") is not None}
+
+
+class ReviseForm(forms.Form):
+    value = forms.DecimalField(label=gettext_lazy("New value"), max_digits=24, decimal_places=6)
+    reason = forms.CharField(label=gettext_lazy("Reason (required)"), widget=forms.Textarea)
+
+
+def _indicator(pk: int) -> Indicator:
+    indicator = Indicator.objects.select_related("owner").filter(pk=pk).first()
+    if indicator is None:
+        raise Http404(_("No such indicator."))
+    return indicator
+
+
+@login_required
+def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = _indicator(indicator_id)
+    targets = (
+        Target.objects.filter(indicator=indicator)
+        .select_related("agency", "approved_by")
+        .prefetch_related("milestones", "revisions__changed_by")
+        .order_by("-year", "agency__path", "agency_kind")
+    )
+    context = {
+        "indicator": indicator,
+        "targets": targets,
+        "may_edit": _role_ok(request.user),
+        "target_form": TargetForm(),
+        "revise_form": ReviseForm(),
+        "definitions": indicator.report_definitions.all(),
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+@login_required
+@require_POST
+def target_set(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = _indicator(indicator_id)
+    if not _role_ok(request.user):
+        raise PermissionDenied(_("Only central coordinators set targets."))
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect("indicators:indicator_detail", indicator_id=indicator.pk)
+    data = form.cleaned_data
+    try:
+        agency = access_agency(request.user, data["agency"]) if data["agency"] else None
+        actions.set_target(
+            acting_user=request.user,
+            indicator=indicator,
+            year=data["year"],
+            value=data["value"],
+            agency=agency,
+            agency_kind=data["agency_kind"],
+            milestones=form.milestones(),
+            basis=data["basis"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Target saved as a draft."))
+    return redirect("indicators:indicator_detail", indicator_id=indicator.pk)
+
+
+def _target(indicator: Indicator, target_id: int) -> Target:
+    target = Target.objects.filter(pk=target_id, indicator=indicator).first()
+    if target is None:
+        raise Http404(_("No such target."))
+    return target
+
+
+@login_required
+@require_POST
+def target_approve(request: HttpRequest, indicator_id: int, target_id: int) -> HttpResponse:
+    indicator = _indicator(indicator_id)
+    target = _target(indicator, target_id)
+    try:
+        actions.approve_target(acting_user=request.user, target=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Target approved: it is now the baseline."))
+    return redirect("indicators:indicator_detail", indicator_id=indicator.pk)
+
+
+@login_required
+@require_POST
+def target_revise(request: HttpRequest, indicator_id: int, target_id: int) -> HttpResponse:
+    indicator = _indicator(indicator_id)
+    target = _target(indicator, target_id)
+    form = ReviseForm(request.POST)
+    if not form.is_valid():
+        if not _role_ok(request.user):
+            raise PermissionDenied(_("Only central coordinators revise targets."))
+        messages.error(request, _("Give the new value and the reason for the change."))
+        return redirect("indicators:indicator_detail", indicator_id=indicator.pk)
+    try:
+        actions.revise_target(
+            acting_user=request.user,
+            target=target,
+            value=form.cleaned_data["value"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Target revised; the baseline stays on record."))
+    return redirect("indicators:indicator_detail", indicator_id=indicator.pk)
