@@ -42,6 +42,7 @@ from dxgov.reporting.schemas import (
     ImportTotalsOut,
     IndicatorFilter,
     IndicatorOut,
+    InvalidInputOut,
     ReasonIn,
     ReportDefinitionOut,
     ReportDetailOut,
@@ -417,7 +418,11 @@ def _summary_out(summary: imports.ImportSummary) -> ImportSummaryOut:
 
 @router.post(
     "/datavalues",
-    response={200: ImportSummaryOut, 409: ImportSummaryOut, 422: ImportSummaryOut},
+    response={
+        200: ImportSummaryOut,
+        409: ImportSummaryOut,
+        422: ImportSummaryOut | InvalidInputOut,
+    },
     summary="Import data values (JSON or CSV), all-or-nothing per form",
     description=IMPORT_DESCRIPTION,
     openapi_extra={

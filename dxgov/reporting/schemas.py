@@ -176,6 +176,18 @@ class ImportTotalsOut(Schema):
     ignored: int
 
 
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class InvalidInputOut(Schema):
+    """A body or query that does not match the schema (422 before anything is judged)."""
+
+    message: str
+    errors: list[FieldErrorOut]
+
+
 class ImportSummaryOut(Schema):
     status: Literal["success", "refused", "conflict"]
     message: str
