@@ -19,14 +19,14 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
 
-from dxgov.accounts.access import access_agency
+from dxgov.accounts.access import access_agency, agencies_in_scope
 from dxgov.accounts.models import User
 from dxgov.api import BadRequest, api
 from dxgov.core.limits import could_be_id
-from dxgov.indicators.models import Indicator, ValueType
+from dxgov.indicators.models import Indicator
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions, imports, periods, series, workflow
-from dxgov.reporting.access import reports_for
+from dxgov.reporting.access import access_definition, reports_for
 from dxgov.reporting.models import (
     FINAL_STATUSES,
     DataValue,
@@ -35,6 +35,8 @@ from dxgov.reporting.models import (
 )
 from dxgov.reporting.schemas import (
     AgencyRef,
+    CompletenessFilter,
+    CompletenessOut,
     DataValueSetIn,
     FindingOut,
     GroupResultOut,
@@ -55,6 +57,7 @@ from dxgov.reporting.schemas import (
     ValueOut,
     ValueResultOut,
 )
+from dxgov.reporting.views import completeness_of, current_period
 
 router = Router(tags=["reporting"])
 
@@ -138,6 +141,44 @@ def list_definitions(request: HttpRequest) -> list[ReportDefinitionOut]:
         )
         for d in definitions
     ]
+
+
+@router.get(
+    "/report-definitions/{int:definition_id}/completeness",
+    response=CompletenessOut,
+    summary="Who sent a period's report, on time or late (agencies in your scope)",
+)
+def get_completeness(
+    request: HttpRequest, definition_id: int, filters: Query[CompletenessFilter]
+) -> CompletenessOut:
+    if not could_be_id(definition_id):
+        raise Http404(_("No such report definition."))
+    definition = access_definition(request.user, definition_id)
+    if filters.period:
+        try:
+            period = actions.parse_period_for(definition, filters.period)
+        except actions.WrongPeriod as exc:
+            raise BadRequest(" ".join(exc.messages)) from exc
+    else:
+        period = current_period(definition)
+    agencies = list(
+        definition.reporting_agencies.filter(pk__in=agencies_in_scope(request.user).values("pk"))
+    )
+    stats = completeness_of(definition, period, agencies)
+    return CompletenessOut(
+        definition=definition.code,
+        period=period.code,
+        period_label=period.label_vi,
+        due_date=actions.due_date_of(definition, period),
+        expected=stats.expected,
+        sent=stats.sent,
+        on_time=stats.on_time,
+        sent_late=stats.sent_late,
+        overdue=stats.overdue,
+        pending=stats.pending,
+        completeness=stats.completeness,
+        timeliness=stats.timeliness,
+    )
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -508,14 +549,26 @@ def get_series(request: HttpRequest, filters: Query[SeriesFilter]) -> SeriesOut:
             category="",
         )
         .filter(Q(report__isnull=True) | Q(report__status__in=FINAL_STATUSES))
-        .values_list("agency__code", "period", "value", "numerator", "denominator")
+        .values_list(
+            "agency__code",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "agency__successor__code",
+        )
     )
-    rows = [series.Row(*row) for row in values]
-    points = series.rollup(
+    rows, successor_of = [], {}
+    for code, period, value, numerator, denominator, successor in values:
+        rows.append(series.Row(code, period, value, numerator, denominator))
+        if successor:
+            successor_of[code] = successor
+    points = series.points(
         rows,
         [p.code for p in wanted],
-        ratio=indicator.value_type == ValueType.RATIO,
+        value_type=indicator.value_type,
         factor=indicator.factor,
+        successor_of=successor_of if filters.view == "as_is" else None,
     )
     labels = {p.code: p.label_vi for p in wanted}
     return SeriesOut(

@@ -62,6 +62,27 @@ class ReportDefinitionOut(Schema):
     reporting_agencies: int
 
 
+class CompletenessFilter(Schema):
+    period: str | None = Field(
+        None, max_length=16, description="A period code (default: the current period)"
+    )
+
+
+class CompletenessOut(Schema):
+    definition: str
+    period: str
+    period_label: str
+    due_date: date
+    expected: list[str]
+    sent: list[str]
+    on_time: list[str]
+    sent_late: list[str]
+    overdue: list[str]
+    pending: list[str]
+    completeness: float | None
+    timeliness: float | None
+
+
 # --- reports --------------------------------------------------------------------------------
 
 

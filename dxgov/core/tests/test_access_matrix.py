@@ -493,6 +493,7 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/indicators"): Rule(),
     ("GET", "/api/v1/indicators/{code}"): Rule(obj="indicator_code"),
     ("GET", "/api/v1/report-definitions"): Rule(),
+    ("GET", "/api/v1/report-definitions/{definition_id}/completeness"): Rule(obj="definition"),
     ("GET", "/api/v1/reports"): Rule(),
     ("GET", "/api/v1/reports/{report_id}"): Rule(obj="report"),
     ("POST", "/api/v1/reports/{report_id}/submit"): Rule(

@@ -370,6 +370,32 @@ def test_indicators_and_definitions_are_for_every_signed_in_user(
     assert definition["reporting_agencies"] == 2
 
 
+def test_completeness_counts_the_agencies_in_scope(
+    regime: ReportDefinition,
+    phutho_officer: User,
+    phutho_leader: User,
+    dienbien_officer: User,
+    coordinator: User,
+) -> None:
+    t.approved_report(phutho_officer, phutho_leader, regime, t.PHUTHO, PERIOD, ALL)
+    t.enter(dienbien_officer, regime, t.DIENBIEN, PERIOD, {"HS": "1"})  # a draft: not sent
+    url = f"/api/v1/report-definitions/{regime.pk}/completeness"
+    everyone = api(coordinator).get(url, {"period": PERIOD}).json()
+    assert everyone["expected"] == [t.DIENBIEN, t.PHUTHO]
+    assert everyone["sent"] == [t.PHUTHO]
+    assert everyone["completeness"] == 0.5
+    assert everyone["due_date"] == "2025-03-18"  # two working days after 14 March
+    mine = api(phutho_officer).get(url, {"period": PERIOD}).json()
+    assert mine["expected"] == [t.PHUTHO] and mine["completeness"] == 1.0
+    assert api(coordinator).get(url, {"period": "2025Q1"}).status_code == 400
+    assert api(coordinator).get(
+        f"/api/v1/report-definitions/{10**30}/completeness"
+    ).status_code in (
+        404,
+        422,
+    )
+
+
 # --- series -------------------------------------------------------------------------------------
 
 
