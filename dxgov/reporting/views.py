@@ -301,7 +301,6 @@ def data_form(
     form = entry.FormContext.load(definition, agency, the_period)
     may_edit = access.may_enter(request.user, agency) and (report is None or report.editable)
     findings: dict[str, list[Finding]] = {}
-    status = 200
     if request.method == "POST":
         if not access.may_enter(request.user, agency):
             access.require(False, _("Only the agency's officers and leaders enter its figures."))
@@ -321,7 +320,7 @@ def data_form(
                 request,
                 _("Nothing was saved: correct the cells marked in red (or add a comment)."),
             )
-            status = 422
+            # 200, as Django forms do: a browser treats 4xx page loads as console errors.
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(request.path)
@@ -351,7 +350,7 @@ def data_form(
         "may_edit": may_edit,
         "rows": _rows(form, typed, findings, targets),
     }
-    return render(request, "reporting/data_form.html", context, status=status)
+    return render(request, "reporting/data_form.html", context)
 
 
 @login_required

@@ -34,6 +34,15 @@ def make_indicator(user: User, code: str, value_type: str, **extra: Any) -> Indi
 
 @pytest.fixture
 def indicators(coordinator: User) -> dict[str, Indicator]:
+    return make_indicators(coordinator)
+
+
+@pytest.fixture
+def definition(coordinator: User, indicators: dict[str, Indicator]) -> ReportDefinition:
+    return make_definition(coordinator, indicators)
+
+
+def make_indicators(coordinator: User) -> dict[str, Indicator]:
     return {
         "RECEIVED": make_indicator(coordinator, "RECEIVED", ValueType.COUNT, min_value=Decimal(1)),
         "ONLINE": make_indicator(coordinator, "ONLINE", ValueType.COUNT, min_value=Decimal(0)),
@@ -46,8 +55,7 @@ def indicators(coordinator: User) -> dict[str, Indicator]:
     }
 
 
-@pytest.fixture
-def definition(coordinator: User, indicators: dict[str, Indicator]) -> ReportDefinition:
+def make_definition(coordinator: User, indicators: dict[str, Indicator]) -> ReportDefinition:
     indicator_actions.save_validation_rule(
         acting_user=coordinator,
         name="Trực tuyến không vượt tổng",
