@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit
+.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting
 
 $(BIN)/dxgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,8 @@ bench-recovery: install var/secret_key
 bench-audit: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench audit --events 1000000
+
+# A 200-indicator form (check as you type, save, HTTP) and a year's roll-up over 3,321 communes.
+bench-reporting: install var/secret_key
+	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov bench reporting --repeat 20

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -292,10 +292,14 @@ def _step(
     step: workflow.Step,
     event_type: EventType,
     reason: str = "",
+    at: datetime | None = None,
 ) -> Report:
     report = (
         Report.objects.select_for_update().select_related("definition", "agency").get(pk=report.pk)
     )
+    now = timezone.now()
+    earlier = {workflow.Step.APPROVE: report.submitted_at, workflow.Step.ACCEPT: report.approved_at}
+    when = _step_time(report, at, now, not_before=earlier.get(step))
     try:
         status = workflow.next_status(
             report.status, step, requires_acceptance=report.definition.requires_acceptance
@@ -307,15 +311,14 @@ def _step(
         ) from exc
     old = report.status
     report.status = status
-    now = timezone.now()
     if step == workflow.Step.SUBMIT:
-        report.submitted_at, report.submitted_by = now, acting_user
+        report.submitted_at, report.submitted_by = when, acting_user
         if report.first_submitted_at is None:
-            report.first_submitted_at = now
+            report.first_submitted_at = when
     elif step == workflow.Step.APPROVE:
-        report.approved_at, report.approved_by = now, acting_user
+        report.approved_at, report.approved_by = when, acting_user
     elif step == workflow.Step.ACCEPT:
-        report.accepted_at, report.accepted_by = now, acting_user
+        report.accepted_at, report.accepted_by = when, acting_user
     if step in (workflow.Step.RETURN, workflow.Step.REOPEN):
         report.return_reason = reason
     report.save()
@@ -329,13 +332,40 @@ def _step(
             "agency": report.agency.code,
             "period": report.period,
             "status": {"old": old, "new": status},
+            **({"at": when} if at is not None else {}),
         },
         reason=reason,
     )
     from dxgov.reporting import jobs
 
-    transaction.on_commit(lambda: jobs.announce_step(report.pk, step.value))
+    if at is None:  # a step recorded after the fact (history) tells no one now
+        transaction.on_commit(lambda: jobs.announce_step(report.pk, step.value))
     return report
+
+
+def _step_time(
+    report: Report, at: datetime | None, now: datetime, not_before: datetime | None = None
+) -> datetime:
+    """When a step happened: now, or an earlier moment for a step recorded after the fact.
+
+    A report sent on paper, or history brought over from another system, keeps the day it was
+    really sent, which timeliness is judged on; the audit event says both (its own time is now).
+    Never in the future, never before the period's data window opened or the previous step.
+    """
+    if at is None:
+        return now
+    period = periods.parse_period(report.period)
+    opened = timezone.make_aware(datetime.combine(period.cutoff_start, time.min))
+    if not_before is not None:
+        opened = max(opened, not_before)
+    if at > now or at < opened:
+        raise ValidationError(
+            {
+                "at": _("A step recorded after the fact happened between %(start)s and now.")
+                % {"start": timezone.localtime(opened).strftime("%H:%M %d/%m/%Y")}
+            }
+        )
+    return at
 
 
 def _step_label(step: workflow.Step) -> str:
@@ -356,7 +386,7 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def submit_report(*, acting_user: Any, report: Report) -> Report:
+def submit_report(*, acting_user: Any, report: Report, at: datetime | None = None) -> Report:
     access.require(
         access.may_enter(acting_user, report.agency),
         _("Only the agency's officers and leaders submit its report."),
@@ -367,25 +397,25 @@ def submit_report(*, acting_user: Any, report: Report) -> Report:
             _("Enter every indicator before submitting; missing: %(codes)s")
             % {"codes": ", ".join(missing)}
         )
-    return _step(acting_user, report, workflow.Step.SUBMIT, EventType.REPORT_SUBMITTED)
+    return _step(acting_user, report, workflow.Step.SUBMIT, EventType.REPORT_SUBMITTED, at=at)
 
 
 @transaction.atomic
-def approve_report(*, acting_user: Any, report: Report) -> Report:
+def approve_report(*, acting_user: Any, report: Report, at: datetime | None = None) -> Report:
     access.require(
         access.may_approve(acting_user, report.agency),
         _("Only the agency's leader approves its report."),
     )
-    return _step(acting_user, report, workflow.Step.APPROVE, EventType.REPORT_APPROVED)
+    return _step(acting_user, report, workflow.Step.APPROVE, EventType.REPORT_APPROVED, at=at)
 
 
 @transaction.atomic
-def accept_report(*, acting_user: Any, report: Report) -> Report:
+def accept_report(*, acting_user: Any, report: Report, at: datetime | None = None) -> Report:
     access.require(
         access.may_receive(acting_user, report.definition),
         _("Only the receiving agency accepts a report."),
     )
-    return _step(acting_user, report, workflow.Step.ACCEPT, EventType.REPORT_ACCEPTED)
+    return _step(acting_user, report, workflow.Step.ACCEPT, EventType.REPORT_ACCEPTED, at=at)
 
 
 @transaction.atomic

@@ -157,7 +157,7 @@ class FormContext:
             agency=agency, period=period.code, category=""
         )
         if lock:
-            values = values.select_for_update(of=("self",))
+            values = values.select_for_update(of=("self",))  # PostgreSQL: not the outer join
         stored = {v.indicator.code: v for v in values}
         others = {
             code: number

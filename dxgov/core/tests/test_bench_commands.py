@@ -68,3 +68,14 @@ def test_bench_recovery_runs_on_the_current_database(bench_settings: Path) -> No
     assert f"{events + 1} audit events" in text
     assert f"The restore verified {events + 1} audit events" in text
     assert AuditEvent.objects.count() == events + 1
+
+
+@pytest.mark.django_db
+def test_bench_reporting_small_runs_and_writes_its_section(bench_settings: Path) -> None:
+    out = io.StringIO()
+    call_command("bench", "reporting", "--small", stdout=out)
+    text = bench_settings.read_text()
+    assert f"<!-- bench:reporting-{connection.vendor}:start -->" in text
+    assert "save_values, first save of 12 values" in text
+    assert "aggregate.rollup" in text and "720 values" in text
+    assert "HTTP POST" in out.getvalue()

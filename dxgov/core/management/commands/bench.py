@@ -24,6 +24,12 @@ class Command(BaseCommand):
         )
         audit.add_argument("--repeat", type=int, default=200)
         audit.add_argument("--events", type=int, default=1_000_000)
+        reporting = sub.add_parser(
+            "reporting",
+            help="A 200-indicator form (check, save, HTTP) and a year's roll-up of 3,321 communes.",
+        )
+        reporting.add_argument("--repeat", type=int, default=20)
+        reporting.add_argument("--small", action="store_true", help="Tiny sizes (smoke test).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -39,4 +45,10 @@ class Command(BaseCommand):
 
             audit_bench.main(
                 repeat=options["repeat"], events=options["events"], out=self.stdout.write
+            )
+        elif options["what"] == "reporting":
+            from dxgov.reporting import bench as reporting_bench
+
+            reporting_bench.main(
+                small=options["small"], repeat=options["repeat"], out=self.stdout.write
             )

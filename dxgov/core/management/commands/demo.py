@@ -2,19 +2,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
 from dxgov.directives.demo import load_directive_demo
 from dxgov.orgunits.actions import load_orgunits
+from dxgov.reporting import generate
+from dxgov.reporting.demo import describe, load_reporting_demo
+from dxgov.reporting.periods import parse_period
 
 
 class Command(BaseCommand):
     help = (
-        "Load reference data (units, agencies), demo accounts and demo directives and tasks. "
+        "Load reference data (units, agencies), demo accounts, demo directives and tasks, and "
+        "demo indicators, targets and reports. "
         "Safe to run again."
     )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reporting-since",
+            default="",
+            help="First month of the generated monthly reports, e.g. 202401 for the whole "
+            f"history (default: the last twelve closed months; {generate.FIRST_MONTH.code} is "
+            "the earliest). Months already loaded are skipped.",
+        )
+        parser.add_argument(
+            "--commune-months",
+            type=int,
+            default=2,
+            help="How many recent months of Phú Thọ's communes' reports to load (default 2).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_orgunits(acting_user=None)
@@ -41,3 +60,13 @@ class Command(BaseCommand):
             f"({tasks['directives_skipped']} already there); "
             f"tasks: +{tasks['tasks']} through actions, +{tasks['tasks_imported']} imported"
         )
+        since = options["reporting_since"]
+        first = parse_period(since) if since else None
+        if first is not None and first.frequency != "month":
+            raise CommandError("--reporting-since takes a month, e.g. 202401")
+        reporting = load_reporting_demo(
+            today=timezone.localdate(),
+            first_month=max(first, generate.FIRST_MONTH) if first else None,
+            commune_months=options["commune_months"],
+        )
+        self.stdout.write(f"\ndemo indicators and reports: {describe(reporting)}")
