@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting
+.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting bench-dashboard bench-forecast
 
 $(BIN)/dxgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,15 @@ bench-audit: install var/secret_key
 bench-reporting: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench reporting --repeat 20
+
+# The command centre's pages: server time, requests/s on loopback, first-load size (demo data).
+bench-dashboard: install var/secret_key
+	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov demo
+	$(BENCH_ENV) $(BIN)/dxgov collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov bench dashboard
+
+# A full forecast recompute: 200 indicators × 34 provinces × 36 months (rolled back).
+bench-forecast: install var/secret_key
+	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/dxgov bench forecast --indicators 200 --months 36

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "dxgov.notifications",
     "dxgov.indicators",
     "dxgov.reporting",
+    "dxgov.dashboard",
+    "dxgov.forecasting",
 ]
 
 MIDDLEWARE = [

@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test run, so two runs in the same checkout do not share (or delete) it.
     _test_db = VAR_DIR / f"test-{os.getpid()}.sqlite3"  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
+# Live event streams end after a second in tests (the browser reconnects); the stream tests
+# that wait for an event set their own duration.
+DXGOV_SSE_SECONDS = 1.0

@@ -16,6 +16,7 @@ urlpatterns = [
     path("indicators/", include("dxgov.indicators.urls")),
     path("", include("dxgov.orgunits.urls")),
     path("notifications/", include("dxgov.notifications.urls")),
+    path("dashboard/", include("dxgov.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -39,6 +39,7 @@ class EventType(models.TextChoices):
     TARGET_SET = "target.set", _("Target set")
     TARGET_APPROVED = "target.approved", _("Target approved")
     TARGET_REVISED = "target.revised", _("Approved target revised")
+    FORECASTS_RECOMPUTED = "forecasts.recomputed", _("Forecasts recomputed")
     REPORT_DEFINITION_SAVED = "report_definition.saved", _("Report definition saved")
     HOLIDAY_SET = "holiday.set", _("Holiday calendar changed")
     DATA_VALUE_SAVED = "data_value.saved", _("Data value saved")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -94,6 +95,69 @@ def record(
     head.seq, head.hash = event.seq, digest
     head.save(update_fields=["seq", "hash"])
     return event
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of a batch for record_many (the fields record() takes, actor aside)."""
+
+    event_type: EventType
+    target_type: str
+    target_id: str
+    agency_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+def record_many(*, acting_user: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append several events of one action at once: one head lock, one insert.
+
+    The events are chained exactly as if record() had been called for each in turn (same
+    fields, same hashes); only the round trips are saved, which matters for a form of 200
+    values.
+    """
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransaction(
+            "audit events must be written inside the action's transaction"
+        )
+    if not entries:
+        return []
+    if not _recording.get():
+        return [
+            AuditEvent(
+                event_type=str(e.event_type), target_type=e.target_type, target_id=e.target_id
+            )
+            for e in entries
+        ]
+    head, _ = ChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+    )
+    actor_id = acting_user.pk if acting_user is not None else None
+    label = acting_user.get_username() if acting_user is not None else "system"
+    now = timezone.now()
+    seq, previous = head.seq, head.hash
+    events = []
+    for entry in entries:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "occurred_at": now.isoformat(timespec="microseconds"),
+            "actor_id": actor_id,
+            "actor_label": label,
+            "event_type": str(entry.event_type),
+            "target_type": entry.target_type,
+            "target_id": entry.target_id,
+            "agency_id": entry.agency_id,
+            "data": _plain(entry.data),
+            "reason": entry.reason,
+            "prev_hash": previous,
+        }
+        previous = event_hash(fields)
+        events.append(AuditEvent(**{**fields, "occurred_at": now}, hash=previous))
+    AuditEvent.objects.bulk_create(events)
+    head.seq, head.hash = seq, previous
+    head.save(update_fields=["seq", "hash"])
+    return events
 
 
 def event_as_dict(event: AuditEvent) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from dxgov.directives.actions import refresh_overdue
 from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
+from dxgov.reporting.jobs import send_report_reminders
 
 
 def _day(today: str | None) -> date:
@@ -32,8 +33,6 @@ class DailyRun:
 def run_daily(day: date) -> DailyRun:
     """Statuses first, so reminders and digests see today's overdue tasks."""
     moved = refresh_overdue(acting_user=None, today=day)
-    from dxgov.reporting.jobs import send_report_reminders  # noqa: PLC0415 (app order)
-
     return DailyRun(
         overdue=moved,
         reminders=send_task_reminders(day),

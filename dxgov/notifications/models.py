@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     REPORT_DUE_SOON = "report_due_soon", _("Report due soon")
     REPORT_LATE = "report_late", _("Report late")
     REPORT_STEP = "report_step", _("Report status changed")
+    WARNING_DIGEST = "warning_digest", _("Weekly early-warning digest")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgov.audit.models import EventType
-from dxgov.audit.record import record
+from dxgov.audit.record import Entry, record, record_many
 from dxgov.indicators.models import Indicator, Periodicity
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import access, entry, periods, workflow
@@ -210,6 +210,10 @@ def _save_values(
     outcome = SaveOutcome(report=report, findings=findings)
     now = timezone.now()
     comments = {item.indicator_code: item.comment.strip() for item in inputs}
+    created: list[DataValue] = []
+    updated: list[DataValue] = []
+    deleted: list[int] = []
+    entries: list[Entry] = []
     for code, new in parsed.items():
         indicator = form.by_code[code]
         stored = form.stored.get(code)
@@ -220,13 +224,13 @@ def _save_values(
             continue
         if new is None:
             if stored is not None:
-                stored.delete()
+                deleted.append(stored.pk)
                 outcome.deleted.append(code)
-                _audit_value(acting_user, report, indicator, stored, old, None, comment, source)
+                entries.append(_value_entry(report, indicator, None, old, None, comment, source))
             continue
         fields = entry.value_fields(indicator, new)
         if stored is None:
-            stored = DataValue.objects.create(
+            stored = DataValue(
                 indicator=indicator,
                 agency=agency,
                 period=period.code,
@@ -238,6 +242,7 @@ def _save_values(
                 updated_at=now,
                 **fields,
             )
+            created.append(stored)
             outcome.created.append(code)
         else:
             for name, value in fields.items():
@@ -247,25 +252,42 @@ def _save_values(
             stored.version += 1
             stored.updated_by = acting_user
             stored.updated_at = now
-            stored.save()
+            updated.append(stored)
             outcome.updated.append(code)
-        _audit_value(acting_user, report, indicator, stored, old, new, comment, source)
+        entries.append(_value_entry(report, indicator, stored, old, new, comment, source))
+    # A form of 200 values is a handful of statements, not hundreds: values in bulk, and the
+    # audit events appended to the chain in one go (record_many), all in this transaction.
+    if deleted:
+        DataValue.objects.filter(pk__in=deleted).delete()
+    DataValue.objects.bulk_create(created)
+    DataValue.objects.bulk_update(updated, UPDATED_FIELDS)
+    record_many(acting_user=acting_user, entries=entries)
     return outcome
 
 
-def _audit_value(
-    acting_user: Any,
+UPDATED_FIELDS = [
+    "value",
+    "numerator",
+    "denominator",
+    "comment",
+    "report",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def _value_entry(
     report: Report,
     indicator: Indicator,
-    stored: DataValue,
+    stored: DataValue | None,
     old: Any,
     new: Any,
     comment: str,
     source: str,
-) -> None:
-    record(
+) -> Entry:
+    return Entry(
         event_type=EventType.DATA_VALUE_SAVED,
-        acting_user=acting_user,
         target_type="reporting.datavalue",
         target_id=f"{indicator.code}/{report.agency.code}/{report.period}",
         agency_id=report.agency_id,
@@ -276,7 +298,7 @@ def _audit_value(
             "period": report.period,
             "old": entry.as_text(old),
             "new": entry.as_text(new),
-            "version": stored.version if new is not None else None,
+            "version": stored.version if stored is not None else None,
             "source": source,
         },
         reason=comment,
@@ -336,6 +358,9 @@ def _step(
         },
         reason=reason,
     )
+    from dxgov.dashboard import feed  # open dashboards hear of it on commit
+
+    feed.report_changed(report)
     from dxgov.reporting import jobs
 
     if at is None:  # a step recorded after the fact (history) tells no one now

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from dxgov.audit.chain import GENESIS_HASH, verify_chain
 from dxgov.audit.models import AuditEvent, EventType
-from dxgov.audit.record import AuditOutsideTransaction, event_as_dict, record
+from dxgov.audit.record import AuditOutsideTransaction, Entry, event_as_dict, record, record_many
 
 
 def _append(n: int) -> None:
@@ -58,3 +58,28 @@ def test_deleted_event_is_detected() -> None:
 def test_writing_outside_a_transaction_is_refused() -> None:
     with pytest.raises(AuditOutsideTransaction):
         record(event_type=EventType.AGENCY_UPDATED, acting_user=None)
+
+
+@pytest.mark.django_db
+def test_events_recorded_together_chain_like_single_ones() -> None:
+    _append(2)
+    base = AuditEvent.objects.count() - 2
+    with transaction.atomic():
+        written = record_many(
+            acting_user=None,
+            entries=[
+                Entry(EventType.DATA_VALUE_SAVED, "reporting.datavalue", f"X/{i}", data={"i": i})
+                for i in range(3)
+            ],
+        )
+    _append(1)
+    events = _events()
+    assert [e["seq"] - base for e in events[base:]] == [1, 2, 3, 4, 5, 6]
+    assert [e.seq - base for e in written] == [3, 4, 5]
+    assert all(b["prev_hash"] == a["hash"] for a, b in pairwise(events))
+    assert verify_chain(events) == []
+
+
+def test_writing_many_outside_a_transaction_is_refused() -> None:
+    with pytest.raises(AuditOutsideTransaction):
+        record_many(acting_user=None, entries=[Entry(EventType.DATA_VALUE_SAVED, "t", "1")])

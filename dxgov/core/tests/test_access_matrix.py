@@ -396,6 +396,21 @@ PAGES: dict[str, dict[str, Rule]] = {
         "GET": Rule(obj="target_approved", ok=405, gate=True),
         "POST": Rule(obj="target_approved", who=CENTRAL, ok=302, changes=True, body=_revision),
     },
+    # The command centre: national aggregates for every signed-in user; an agency's page, its
+    # indicators and exports only in scope (dxgov/dashboard, ADR 0006).
+    "dashboard:overview": {"GET": Rule()},
+    "dashboard:overview_export": {"GET": Rule(obj="dash_block")},
+    "dashboard:agency": {"GET": Rule(obj="agency")},
+    "dashboard:agency_export": {"GET": Rule(obj="dash_agency_export")},
+    "dashboard:indicator": {"GET": Rule(obj="dash_indicator")},
+    "dashboard:indicator_export": {"GET": Rule(obj="dash_indicator_export")},
+    "dashboard:compare": {"GET": Rule()},
+    # Without two agencies to compare there is nothing to export.
+    "dashboard:compare_export": {"GET": Rule(obj="dash_format", ok=404)},
+    "dashboard:map": {"GET": Rule()},
+    "dashboard:silhouette": {"GET": Rule()},
+    "dashboard:wall": {"GET": Rule()},
+    "dashboard:events": {"GET": Rule()},
     "notifications:mark_all_read": {
         "GET": Rule(ok=405, gate=True),
         # Only phutho.canbo has an unread notification to mark.
@@ -559,6 +574,11 @@ OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
     "indicator_code": (("phutho", "dienbien"), "everyone"),
     "target_draft": (("phutho", "dienbien"), "everyone"),
     "target_approved": (("phutho", "dienbien"), "everyone"),
+    "dash_block": (("phutho", "dienbien"), "everyone"),
+    "dash_format": (("phutho", "dienbien"), "everyone"),
+    "dash_agency_export": (("phutho", "dienbien"), "agency"),
+    "dash_indicator": (("phutho", "dienbien"), "agency"),
+    "dash_indicator_export": (("phutho", "dienbien"), "agency"),
 }
 MISSING: dict[str, Any] = {
     "agency": "ZZ-KHONG-CO",
@@ -574,6 +594,15 @@ MISSING["report_form"] = {
 }
 for _kind in ("target_draft", "target_approved"):
     MISSING[_kind] = {"indicator_id": MISSING_ID, "target_id": MISSING_ID}
+MISSING["dash_block"] = {"block": "khong-co", "fmt": "csv"}
+MISSING["dash_format"] = {"fmt": "pdf"}
+MISSING["dash_agency_export"] = {"code": "ZZ-KHONG-CO", "block": "tasks", "fmt": "csv"}
+MISSING["dash_indicator"] = {"code": "ZZ-KHONG-CO", "indicator_id": MISSING_ID}
+MISSING["dash_indicator_export"] = {
+    "code": "ZZ-KHONG-CO",
+    "indicator_id": MISSING_ID,
+    "fmt": "xlsx",
+}
 
 # Strings that appear only in one owner's objects: a response to a user who does not cover
 # the owner must not contain them.
@@ -776,6 +805,13 @@ def _build_world() -> World:
     reporting = build_reporting_world(coordinator)
     phutho.update(reporting["phutho"])
     dienbien.update(reporting["dienbien"])
+    for owner in (phutho, dienbien):
+        code, indicator = owner["agency"], owner["indicator"]
+        owner["dash_block"] = {"block": "tasks", "fmt": "csv"}
+        owner["dash_format"] = {"fmt": "xlsx"}
+        owner["dash_agency_export"] = {"code": code, "block": "tasks", "fmt": "csv"}
+        owner["dash_indicator"] = {"code": code, "indicator_id": indicator}
+        owner["dash_indicator_export"] = {"code": code, "indicator_id": indicator, "fmt": "xlsx"}
     create_checkpoint(acting_user=_user("quantri"))
     objects: dict[str, dict[str, Any]] = {
         kind: {"phutho": phutho[kind], "dienbien": dienbien[kind]} for kind in OBJECTS

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +23,14 @@ from dxgov.reporting.aggregate import (
     rollup,
     total,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english() -> Iterator[None]:
+    """The messages are asserted in English (the source language)."""
+    with translation.override("en"):
+        yield
+
 
 D = Decimal
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +26,14 @@ from dxgov.reporting.periods import (
     periods_between,
     vietnam_public_holidays,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english() -> Iterator[None]:
+    """The messages are asserted in English (the source language)."""
+    with translation.override("en"):
+        yield
+
 
 F = Frequency
 INDEX_COUNT = {F.MONTH: 12, F.QUARTER: 4, F.HALF_YEAR: 2, F.NINE_MONTHS: 1, F.YEAR: 1}

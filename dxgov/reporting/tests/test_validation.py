@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,6 +31,14 @@ from dxgov.reporting.validation import (
     parse_number,
     scalar_of,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english() -> Iterator[None]:
+    """The messages are asserted in English (the source language)."""
+    with translation.override("en"):
+        yield
+
 
 D = Decimal
 COUNT = IndicatorRule("DVC", ValueType.COUNT)

@@ -30,6 +30,16 @@ class Command(BaseCommand):
         )
         reporting.add_argument("--repeat", type=int, default=20)
         reporting.add_argument("--small", action="store_true", help="Tiny sizes (smoke test).")
+        dashboard = sub.add_parser(
+            "dashboard", help="Overview and province pages: server time, req/s, first load."
+        )
+        dashboard.add_argument("--repeat", type=int, default=50)
+        dashboard.add_argument("--seconds", type=float, default=15.0)
+        forecast = sub.add_parser(
+            "forecast", help="A full forecast recompute over indicators × provinces × months."
+        )
+        forecast.add_argument("--indicators", type=int, default=200)
+        forecast.add_argument("--months", type=int, default=36)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -51,4 +61,16 @@ class Command(BaseCommand):
 
             reporting_bench.main(
                 small=options["small"], repeat=options["repeat"], out=self.stdout.write
+            )
+        elif options["what"] == "dashboard":
+            from dxgov.dashboard import bench as dashboard_bench
+
+            dashboard_bench.main(
+                repeat=options["repeat"], seconds=options["seconds"], out=self.stdout.write
+            )
+        elif options["what"] == "forecast":
+            from dxgov.forecasting import bench as forecast_bench
+
+            forecast_bench.main(
+                indicators=options["indicators"], months=options["months"], out=self.stdout.write
             )

@@ -1,0 +1,503 @@
+"""The dashboard's blocks: each a title, a chart (an ECharts option), the chart's table and a
+lead sentence, built from dashboard.sources. Pages lay blocks out; a live update re-renders one
+block; an export writes one block's table as CSV or Excel.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from dxgov.accounts.access import access_agency, agencies_in_scope, in_scope
+from dxgov.dashboard import mapsvg, sources, warnings
+from dxgov.dashboard.tables import Cell, Table, cell
+from dxgov.indicators.models import Indicator
+from dxgov.orgunits.models import Agency
+
+TRACK_CSS = {
+    warnings.Track.ON_TRACK: "ok",
+    warnings.Track.ACHIEVED: "ok",
+    warnings.Track.OFF_TRACK: "danger",
+    warnings.Track.NO_DATA: "muted",
+    warnings.Track.NO_TARGET: "muted",
+}
+
+
+def track_label(track: warnings.Track) -> str:
+    return {
+        warnings.Track.ON_TRACK: _("On track"),
+        warnings.Track.ACHIEVED: _("Target reached"),
+        warnings.Track.OFF_TRACK: _("Off track"),
+        warnings.Track.NO_DATA: _("No data yet"),
+        warnings.Track.NO_TARGET: _("No target"),
+    }[track]
+
+
+@dataclass
+class Block:
+    name: str
+    title: str
+    table: Table
+    lead: str = ""
+    chart: dict[str, Any] | None = None
+    svg: SafeString | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, href)
+    note: str = ""
+    legend: list[mapsvg.LegendItem] = field(default_factory=list)
+    exports: list[tuple[str, str]] = field(default_factory=list)  # (format, href)
+    refresh: str = ""  # the URL that renders this block alone (live updates)
+
+    @property
+    def chart_json(self) -> str:
+        return json.dumps(self.chart, default=float, ensure_ascii=False) if self.chart else ""
+
+
+@dataclass
+class Scope:
+    """What a page is about: the user, the agency (None: the nation) and the year."""
+
+    user: Any
+    agency: Agency | None
+    year: int
+
+    @property
+    def code(self) -> str:
+        return self.agency.code if self.agency is not None else sources.ROOT
+
+    def sees(self, agency: Agency) -> bool:
+        return in_scope(self.user, agency)
+
+
+def scope_for(user: Any, code: str | None) -> Scope:
+    """The national scope (code None or the Government's) for everyone; an agency in scope."""
+    year = timezone.localdate().year
+    if code is None or code == sources.ROOT:
+        return Scope(user, None, year)
+    return Scope(user, access_agency(user, code), year)
+
+
+# --- key indicators -------------------------------------------------------------------------
+
+
+def figures(scope: Scope) -> list[sources.Figure]:
+    return [sources.figure(i, scope.agency, scope.year) for i in sources.key_indicators(scope.year)]
+
+
+def _percent_of_target(fig: sources.Figure) -> float | None:
+    if fig.current is None or not fig.target:
+        return None
+    return round(float(fig.current / fig.target * 100), 1)
+
+
+def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
+    table = Table(
+        _("Key indicators against their targets, %(year)s") % {"year": scope.year},
+        [
+            _("Indicator"),
+            _("Latest period"),
+            _("Value"),
+            _("Target"),
+            _("Share of target (%)"),
+            _("Status"),
+        ],
+        numeric=frozenset({2, 3, 4}),
+    )
+    names, shares = [], []
+    for fig in figs:
+        link = sources.indicator_link(scope.agency, fig.indicator)
+        latest = fig.latest
+        share = _percent_of_target(fig)
+        track = fig.track
+        table.rows.append(
+            [
+                cell(fig.indicator.name, link),
+                cell(latest.label if latest else "—", link),
+                cell(sources.show(fig.indicator, fig.current), link, fig.current),
+                cell(sources.show(fig.indicator, fig.target), link, fig.target),
+                cell("—" if share is None else f"{share:g}%".replace(".", ","), link, share),
+                cell(track_label(track), link, css=TRACK_CSS[track]),
+            ]
+        )
+        names.append(fig.indicator.code)
+        shares.append(share)
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 90, "right": 20, "top": 10, "bottom": 30},
+        "xAxis": {"type": "value", "max": 120, "name": "%"},
+        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "series": [{"type": "bar", "name": _("Share of target (%)"), "data": shares}],
+    }
+    return Block("indicators", table.caption, table, chart=chart if figs else None)
+
+
+def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
+    """An indicator's period values, each linking to the report behind it."""
+    ind = fig.indicator
+    table = Table(
+        _("%(indicator)s: values by period") % {"indicator": ind.name},
+        [_("Period"), _("Value"), _("Reports behind it")],
+        numeric=frozenset({1}),
+    )
+    for point in fig.points:
+        reports = ", ".join(f"#{r}" for r in point.reports) or "—"
+        href = reverse("reporting:report_detail", args=[point.reports[0]]) if point.reports else ""
+        table.rows.append(
+            [
+                cell(point.label, raw=point.period),
+                cell(sources.show(ind, point.value), href, point.value),
+                cell(reports, href),
+            ]
+        )
+    labels = [p.label for p in fig.points]
+    series: list[dict[str, Any]] = [
+        {
+            "type": "line",
+            "name": _("Value"),
+            "data": [None if p.value is None else float(p.value) for p in fig.points],
+        }
+    ]
+    if fig.target is not None:
+        series.append(
+            {
+                "type": "line",
+                "name": _("Target %(year)s") % {"year": scope.year},
+                "data": [float(fig.target)] * len(labels),
+                "lineStyle": {"type": "dashed"},
+                "symbol": "none",
+            }
+        )
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 60, "right": 20, "top": 20, "bottom": 50},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value"},
+        "series": series,
+    }
+    lead = _("Status: %(track)s.") % {"track": track_label(fig.track)}
+    return Block("values", table.caption, table, lead=lead, chart=chart if labels else None)
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+def tasks_block(scope: Scope) -> Block:
+    if scope.agency is None:
+        summary = sources.national_tasks()
+        agency_param: dict[str, str] = {}
+    else:
+        summary = sources.task_summary(sources.agency_tasks(scope.agency))
+        agency_param = {"agency": scope.agency.code}
+    base = reverse("directives:task_list")
+
+    def link(status: str = "") -> str:
+        params = {**agency_param, **({"status": status} if status else {})}
+        return f"{base}?{urlencode(params)}" if params else base
+
+    table = Table(_("Tasks by status"), [_("Status"), _("Tasks")], numeric=frozenset({1}))
+    rows = [
+        (_("All tasks"), summary.total, ""),
+        (_("Completed on time"), summary.on_time, "done_on_time"),
+        (_("Completed late"), summary.late, "done_late"),
+        (_("In progress"), summary.in_progress - summary.overdue - summary.awaiting, "open"),
+        (_("Awaiting confirmation"), summary.awaiting, "awaiting_confirmation"),
+        (_("Overdue"), summary.overdue, "overdue"),
+        (_("Postponed"), summary.postponed, "postponed"),
+        (_("Cancelled"), summary.cancelled, "cancelled"),
+    ]
+    for label, count, status in rows:
+        table.rows.append([cell(label, link(status)), cell(count, link(status), count)])
+    overdue = sources.overdue_tasks(scope.user, scope.agency)
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["40%", "70%"],
+                "data": [
+                    {"name": label, "value": count} for label, count, status in rows[1:] if count
+                ],
+            }
+        ],
+    }
+    rate = summary.on_time_percent
+    lead = _("%(done)s of %(total)s completed; %(overdue)s overdue; on time: %(rate)s") % {
+        "done": summary.completed,
+        "total": summary.total,
+        "overdue": summary.overdue,
+        "rate": "—" if rate is None else f"{rate:g}%".replace(".", ","),
+    }
+    block = Block("tasks", table.caption, table, lead=lead, chart=chart if summary.total else None)
+    block.links = [
+        (
+            f"{t.lead_agency.code} · {t.deadline.strftime('%d/%m/%Y') if t.deadline else ''} · "
+            f"{t.content[:90]}",
+            reverse("directives:task_detail", args=[t.pk]),
+        )
+        for t in overdue
+    ]
+    return block
+
+
+# --- reporting ------------------------------------------------------------------------------------
+
+
+def reporting_block(scope: Scope, compliance: list[sources.Compliance] | None = None) -> Block:
+    compliance = sources.compliance(scope.user, scope.agency) if compliance is None else compliance
+    table = Table(
+        _("Reporting compliance, current periods"),
+        [_("Report"), _("Period"), _("Expected"), _("Sent"), _("On time"), _("Late or missing")],
+        numeric=frozenset({2, 3, 4, 5}),
+    )
+    names, rates = [], []
+    for row in compliance:
+        href = reverse("reporting:definition_detail", args=[row.definition.pk])
+        href = f"{href}?period={row.period.code}"
+        stats = row.stats
+        table.rows.append(
+            [
+                cell(row.definition.name, href),
+                cell(row.period.label_vi, href, row.period.code),
+                cell(len(stats.expected), href, len(stats.expected)),
+                cell(len(stats.sent), href, len(stats.sent)),
+                cell(len(stats.on_time), href, len(stats.on_time)),
+                cell(len(stats.late_or_missing), href, len(stats.late_or_missing)),
+            ]
+        )
+        names.append(row.definition.code)
+        rates.append(round((stats.timeliness or 0) * 100, 1))
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 90, "right": 20, "top": 10, "bottom": 30},
+        "xAxis": {"type": "value", "max": 100, "name": "%"},
+        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "series": [{"type": "bar", "name": _("Sent on time (%)"), "data": rates}],
+    }
+    block = Block("reporting", table.caption, table, chart=chart if names else None)
+    block.links = [
+        (f"{fact.agency_name} · {fact.definition_name} · {fact.period}", fact.link)
+        for row in compliance
+        for fact in row.late[:20]
+    ]
+    return block
+
+
+# --- early warning --------------------------------------------------------------------------------
+
+
+def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
+    table = Table(_("Early warnings"), [_("Kind"), _("Agency"), _("What"), _("Detail")])
+    kinds = {
+        warnings.Kind.INDICATOR: _("Indicator off track"),
+        warnings.Kind.REPORT: _("Report late"),
+        warnings.Kind.TASK: _("Task at risk"),
+    }
+    for item in found.items[:200]:
+        table.rows.append(
+            [
+                cell(kinds[item.kind], item.link, css="danger" if item.severity > 1 else "warn"),
+                cell(item.agency_name or item.agency_code, item.link, item.agency_code),
+                cell(item.title, item.link),
+                cell(item.detail, item.link),
+            ]
+        )
+    lead = (
+        found.sentence
+        + "; "
+        + (
+            _("%(tasks)s tasks at risk; %(reports)s reports late")
+            % {"tasks": found.tasks_at_risk, "reports": found.reports_late}
+        )
+    )
+    return Block("warnings", table.caption, table, lead=lead)
+
+
+# --- the map -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapChoice:
+    key: str  # "indicator:<id>" or "compliance"
+    label: str
+
+
+def map_choices(year: int) -> list[MapChoice]:
+    choices = [MapChoice("compliance", _("Reports sent on time (%), current periods"))]
+    indicators = Indicator.objects.active().filter(values__agency__orgunit__level="province")
+    for indicator in indicators.distinct().order_by("code")[:100]:
+        choices.append(MapChoice(f"indicator:{indicator.pk}", indicator.name))
+    return choices
+
+
+def _compliance_by_agency(user: Any) -> dict[str, tuple[Decimal | None, str]]:
+    totals: dict[str, list[int]] = {}
+    for row in sources.compliance(user):
+        for code in row.stats.expected:
+            entry = totals.setdefault(code, [0, 0])
+            entry[0] += 1
+        for code in row.stats.on_time:
+            totals[code][1] += 1
+    return {
+        code: (Decimal(on_time * 100) / Decimal(expected), "")
+        for code, (expected, on_time) in totals.items()
+        if expected
+    }
+
+
+def map_block(scope: Scope, choice: str) -> Block:
+    """The 34 provinces coloured by the chosen figure; outside the user's scope: no data."""
+    provinces = sources.provinces()
+    indicator: Indicator | None = None
+    if choice.startswith("indicator:"):
+        pk = choice.partition(":")[2]
+        indicator = Indicator.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if indicator is None:
+            raise Http404(_("No such indicator."))
+        values = sources.province_values(indicator, scope.year, provinces)
+        title = indicator.name
+    else:
+        values = _compliance_by_agency(scope.user)
+        title = _("Reports sent on time (%), current periods")
+    visible = set(
+        agencies_in_scope(scope.user)
+        .filter(code__in=[p.agency_code for p in provinces])
+        .values_list("code", flat=True)
+    )
+    places = []
+    table = Table(title, [_("Province"), _("Value"), _("Period")], numeric=frozenset({1}))
+    for p in provinces:
+        href = (
+            reverse("dashboard:agency", args=[p.agency_code]) if p.agency_code in visible else None
+        )
+        if p.agency_code not in visible:
+            value, text, period = None, _("outside your scope"), ""
+        else:
+            value, period = values.get(p.agency_code, (None, ""))
+            if value is None:
+                text = _("no data")
+            elif indicator is not None:
+                text = sources.show(indicator, value)
+            else:
+                text = f"{value:.0f}%"
+        places.append(mapsvg.Place(p.agency_code, p.name, p.lat, p.lon, value, text, href))
+        if p.agency_code in visible:
+            table.rows.append(
+                [cell(p.name, href or ""), cell(text, href or "", value), cell(period)]
+            )
+    model = mapsvg.build(
+        places,
+        archipelagos=sources.archipelagos(),
+        silhouette_url=reverse("dashboard:silhouette"),
+        title=_("Map of the 34 provinces: %(title)s") % {"title": title},
+        no_data_label=_("No data, or outside your scope"),
+    )
+    block = Block("map", title, table, svg=mark_safe(mapsvg.render(model)))  # noqa: S308
+    block.note = _(
+        "Hover a province for its value; click to open it. Colours: five quantile classes."
+    )
+    block.legend = model.legend
+    return block
+
+
+# --- children and comparison --------------------------------------------------------------------
+
+
+def children_block(scope: Scope, indicator: Indicator | None) -> Block:
+    """The agency's departments and communes, with the chosen indicator's latest figure."""
+    assert scope.agency is not None
+    children = list(Agency.objects.current().filter(parent=scope.agency).order_by("kind", "name"))
+    values: dict[str, tuple[Decimal | None, str]] = {}
+    if indicator is not None:
+        values = sources.agency_values(indicator, scope.year, [c.code for c in children])
+    headers = [_("Agency"), _("Kind")]
+    if indicator is not None:
+        headers += [indicator.name, _("Period")]
+    table = Table(_("Departments and communes"), headers, numeric=frozenset({2}))
+    for child in children:
+        href = reverse("dashboard:agency", args=[child.code])
+        row = [cell(child.name, href, child.code), cell(child.get_kind_display())]
+        if indicator is not None:
+            value, period = values.get(child.code, (None, ""))
+            ind_href = reverse("dashboard:indicator", args=[child.code, indicator.pk])
+            row += [cell(sources.show(indicator, value), ind_href, value), cell(period)]
+        table.rows.append(row)
+    return Block("children", table.caption, table)
+
+
+def compare_block(a: Scope, b: Scope) -> Block:
+    assert a.agency is not None and b.agency is not None
+    table = Table(
+        _("%(a)s and %(b)s side by side") % {"a": a.agency.name, "b": b.agency.name},
+        [_("Indicator"), a.agency.name, b.agency.name],
+        numeric=frozenset({1, 2}),
+    )
+    names: list[str] = []
+    series_a: list[float | None] = []
+    series_b: list[float | None] = []
+    for indicator in sources.key_indicators(a.year):
+        fa = sources.figure(indicator, a.agency, a.year)
+        fb = sources.figure(indicator, b.agency, b.year)
+        table.rows.append(
+            [
+                cell(indicator.name),
+                cell(
+                    sources.show(indicator, fa.current),
+                    reverse("dashboard:indicator", args=[a.agency.code, indicator.pk]),
+                    fa.current,
+                ),
+                cell(
+                    sources.show(indicator, fb.current),
+                    reverse("dashboard:indicator", args=[b.agency.code, indicator.pk]),
+                    fb.current,
+                ),
+            ]
+        )
+        names.append(indicator.code)
+        series_a.append(_percent_of_target(fa))
+        series_b.append(_percent_of_target(fb))
+    ta = sources.task_summary(sources.agency_tasks(a.agency))
+    tb = sources.task_summary(sources.agency_tasks(b.agency))
+    base = reverse("directives:task_list")
+    for label, va, vb, status in (
+        (_("Tasks"), ta.total, tb.total, ""),
+        (_("Tasks overdue"), ta.overdue, tb.overdue, "overdue"),
+        (_("Tasks completed on time"), ta.on_time, tb.on_time, "done_on_time"),
+    ):
+        suffix = f"&status={status}" if status else ""
+        table.rows.append(
+            [
+                cell(label),
+                cell(va, f"{base}?agency={a.agency.code}{suffix}", va),
+                cell(vb, f"{base}?agency={b.agency.code}{suffix}", vb),
+            ]
+        )
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 60, "right": 20, "top": 20, "bottom": 50},
+        "xAxis": {"type": "category", "data": names},
+        "yAxis": {"type": "value", "name": _("Share of target (%)")},
+        "series": [
+            {"type": "bar", "name": a.agency.name, "data": series_a},
+            {"type": "bar", "name": b.agency.name, "data": series_b},
+        ],
+    }
+    return Block("compare", table.caption, table, chart=chart if names else None)
+
+
+def empty_row(table: Table) -> list[Cell]:
+    return [cell("") for _h in table.headers]

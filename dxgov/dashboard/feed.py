@@ -1,0 +1,46 @@
+"""Publishing to and reading from the change feed (ChangeFeed).
+
+`publish` is called inside the writer's transaction (it is part of that write, not a write of
+its own: no audit event, as the audited change is the step that calls it).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from dxgov.dashboard.models import ChangeFeed, ChangeKind
+
+REPORT_BLOCKS = ("indicators", "reporting", "warnings", "map")
+KEEP = timedelta(days=2)
+
+
+def publish(*, kind: str, agency: Any | None, blocks: tuple[str, ...]) -> ChangeFeed:
+    return ChangeFeed.objects.create(
+        kind=kind,
+        agency_code=getattr(agency, "code", "") or "",
+        agency_path=getattr(agency, "path", "") or "",
+        blocks=list(blocks),
+    )
+
+
+def report_changed(report: Any) -> ChangeFeed:
+    """A report moved in its workflow: its figures, compliance and warnings may have changed."""
+    return publish(kind=ChangeKind.REPORT, agency=report.agency, blocks=REPORT_BLOCKS)
+
+
+def latest_id() -> int:
+    row = ChangeFeed.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(row or 0)
+
+
+def since(last_id: int, limit: int = 50) -> list[ChangeFeed]:
+    return list(ChangeFeed.objects.filter(id__gt=last_id).order_by("id")[:limit])
+
+
+def prune(now: Any = None) -> int:
+    cutoff = (now or timezone.now()) - KEEP
+    deleted, _ = ChangeFeed.objects.filter(at__lt=cutoff).delete()
+    return deleted

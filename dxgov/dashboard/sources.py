@@ -1,0 +1,478 @@
+"""What the dashboard reads, gathered from the other apps into plain values.
+
+Each function here is the one place a dashboard block reads its app from; the pages and the
+weekly digest go through them, never to the models directly. The figures are computed by the
+pure modules (reporting.aggregate, reporting.completeness, directives.stats, dashboard.warnings).
+
+Scope (ADR 0006): national aggregates — a national figure, national task and reporting counts —
+are for every signed-in user; anything about one agency (its figures, its tasks, its reports,
+its place on the map) only for users who have that agency in scope.
+
+Figures count once they are final: values of approved or accepted reports, and values entered
+without a report (imported national figures). A province's figure is its own committee's value
+when it reports one, else the sum of what the agencies under it report (numerators and
+denominators added, ratios computed once: reporting.aggregate).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxgov.accounts.access import agencies_in_scope, sees_everything
+from dxgov.dashboard import warnings
+from dxgov.directives.access import tasks_for
+from dxgov.directives.models import Task
+from dxgov.directives.summary import Summary, summarise
+from dxgov.indicators.models import Direction, Indicator, Milestone, Target, ValueType
+from dxgov.orgunits.models import Agency, AgencyKind, OrgUnit
+from dxgov.reporting import aggregate, periods
+from dxgov.reporting.completeness import Completeness
+from dxgov.reporting.models import FINAL_STATUSES, DataValue, ReportDefinition
+from dxgov.reporting.validation import format_number
+
+ROOT = "CP"
+KEY_INDICATORS = 12
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Province:
+    unit_code: str
+    name: str
+    lat: float
+    lon: float
+    agency_code: str
+    agency_path: str
+
+
+def provinces() -> list[Province]:
+    """The 34 current provinces with their People's Committee (the agency the map opens)."""
+    agencies = (
+        Agency.objects.current()
+        .filter(kind=AgencyKind.PEOPLE_COMMITTEE, orgunit__level="province")
+        .select_related("orgunit")
+        .order_by("orgunit__code")
+    )
+    found = []
+    for agency in agencies:
+        unit = agency.orgunit
+        if unit is None or unit.valid_to is not None:
+            continue
+        if unit.latitude is None or unit.longitude is None:
+            continue
+        found.append(
+            Province(
+                unit.code,
+                unit.name,
+                float(unit.latitude),
+                float(unit.longitude),
+                agency.code,
+                agency.path,
+            )
+        )
+    return found
+
+
+def commune_points() -> list[tuple[float, float]]:
+    """(lat, lon) of every current commune: the country's silhouette."""
+    rows = OrgUnit.objects.filter(
+        level="commune", valid_to__isnull=True, latitude__isnull=False, longitude__isnull=False
+    ).values_list("latitude", "longitude")
+    return [(float(lat or 0), float(lon or 0)) for lat, lon in rows]
+
+
+def archipelagos() -> list[tuple[str, float, float]]:
+    """The archipelagos' labels at their special zones' centroids from the unit registry."""
+    from dxgov.dashboard.mapsvg import ARCHIPELAGOS
+
+    found = []
+    for label, zone, lat, lon in ARCHIPELAGOS:
+        unit = OrgUnit.objects.filter(
+            name=zone, valid_to__isnull=True, latitude__isnull=False, longitude__isnull=False
+        ).first()
+        if unit is not None and unit.latitude is not None and unit.longitude is not None:
+            lat, lon = unit.latitude, unit.longitude
+        found.append((label, float(lat), float(lon)))
+    return found
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def final_values() -> Q:
+    return Q(report__isnull=True) | Q(report__status__in=FINAL_STATUSES)
+
+
+def contribution(indicator: Indicator, value: DataValue) -> aggregate.Contribution:
+    if indicator.value_type == ValueType.RATIO:
+        return aggregate.ratio_contribution(
+            value.numerator or Decimal(0), value.denominator or Decimal(0)
+        )
+    if indicator.value_type == ValueType.BOOLEAN:
+        return aggregate.boolean_contribution(bool(value.value))
+    return aggregate.count_contribution(value.value or Decimal(0))
+
+
+def figure_of(indicator: Indicator, total: aggregate.Contribution) -> Decimal | None:
+    if total.reporting == 0:
+        return None
+    if indicator.value_type == ValueType.RATIO:
+        return aggregate.ratio(total, indicator.factor)
+    if indicator.value_type == ValueType.BOOLEAN:
+        return aggregate.ratio(total, 100)
+    return total.numerator
+
+
+def show(indicator: Indicator, value: Decimal | None) -> str:
+    """A figure as Vietnamese readers write it (1.234,5), with its unit."""
+    if value is None:
+        return "—"
+    places = indicator.decimals if indicator.value_type != ValueType.BOOLEAN else 1
+    rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    unit = "%" if indicator.value_type == ValueType.BOOLEAN else indicator.unit
+    text = format_number(rounded, places)
+    return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
+
+
+@dataclass
+class Point:
+    period: str
+    label: str
+    start: date
+    value: Decimal | None
+    reports: list[int] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)  # DataValue ids behind it
+
+
+@dataclass
+class Figure:
+    """An indicator for one agency (or the nation): its series, latest value and target."""
+
+    indicator: Indicator
+    agency: Agency | None
+    points: list[Point]
+    target: Decimal | None
+    milestones: dict[int, Decimal]
+    year: int
+
+    @property
+    def latest(self) -> Point | None:
+        with_value = [p for p in self.points if p.value is not None and p.start.year == self.year]
+        return with_value[-1] if with_value else None
+
+    @property
+    def start(self) -> Point | None:
+        earlier = [p for p in self.points if p.value is not None and p.start.year < self.year]
+        return earlier[-1] if earlier else None
+
+    @property
+    def current(self) -> Decimal | None:
+        latest = self.latest
+        return latest.value if latest else None
+
+    def fact(self, link: str) -> warnings.IndicatorFact:
+        latest = self.latest
+        share = Decimal(0)
+        start_value: Decimal | None = None
+        start_share = Decimal(0)
+        milestone = None
+        if latest is not None:
+            period = periods.parse_period(latest.period)
+            share = warnings.year_share(period.end)
+            quarter = (period.end.month - 1) // 3 + 1
+            if period.end.month % 3 == 0:
+                milestone = self.milestones.get(quarter)
+            before = self.start
+            if before is not None:
+                start_value = before.value
+            else:
+                first = next(
+                    p for p in self.points if p.value is not None and p.start.year == self.year
+                )
+                start_value = first.value
+                start_share = warnings.year_share(periods.parse_period(first.period).end)
+        agency = self.agency
+        return warnings.IndicatorFact(
+            indicator_code=self.indicator.code,
+            indicator_name=self.indicator.name,
+            agency_code=agency.code if agency else ROOT,
+            agency_name=agency.name if agency else _("Nation"),
+            higher_is_better=self.indicator.direction == Direction.HIGHER,
+            target=self.target,
+            current=self.current,
+            share=share,
+            start=start_value,
+            start_share=start_share,
+            milestone=milestone,
+            current_text=show(self.indicator, self.current),
+            target_text=show(self.indicator, self.target),
+            link=link,
+        )
+
+    @property
+    def track(self) -> warnings.Track:
+        return self.fact("").track
+
+
+def _depth(path: str) -> int:
+    return path.count("/")
+
+
+def figure(
+    indicator: Indicator, agency: Agency | None, year: int, *, years_back: int = 1
+) -> Figure:
+    """The indicator's series for the agency (None: the nation) over `year` and the year before.
+
+    For each period: the agency's own value if it reported one; otherwise the sum over the
+    highest-placed agencies under it that did (so a province and its communes are not both
+    counted).
+    """
+    prefix = agency.path if agency is not None else f"/{ROOT}/"
+    rows = (
+        DataValue.objects.filter(
+            final_values(),
+            indicator=indicator,
+            category="",
+            agency__path__startswith=prefix,
+            period_start__year__gte=year - years_back,
+            period_start__year__lte=year,
+        )
+        .select_related("agency")
+        .order_by("period_start")
+    )
+    by_period: dict[str, list[DataValue]] = defaultdict(list)
+    for row in rows:
+        by_period[row.period].append(row)
+    points = []
+    for code, values in by_period.items():
+        top = min(_depth(v.agency.path) for v in values)
+        chosen = [v for v in values if _depth(v.agency.path) == top]
+        total = aggregate.total(contribution(indicator, v) for v in chosen)
+        period = periods.parse_period(code)
+        points.append(
+            Point(
+                code,
+                period.label_vi,
+                period.start,
+                figure_of(indicator, total),
+                sorted({v.report_id for v in chosen if v.report_id}),
+                [v.pk for v in chosen],
+            )
+        )
+    points.sort(key=lambda p: (p.start, p.period))
+    target, milestones = target_for(indicator, agency, year)
+    return Figure(indicator, agency, points, target, milestones, year)
+
+
+def target_for(
+    indicator: Indicator, agency: Agency | None, year: int
+) -> tuple[Decimal | None, dict[int, Decimal]]:
+    """The agency's own target, else its kind's, else the national one (reporting.views rule)."""
+    candidates = Target.objects.filter(indicator=indicator, year=year)
+    if agency is None:
+        candidates = candidates.filter(agency__isnull=True, agency_kind="")
+    else:
+        candidates = candidates.filter(
+            Q(agency=agency) | Q(agency__isnull=True, agency_kind__in=[agency.kind, ""])
+        )
+
+    def level(target: Target) -> int:
+        return 0 if target.agency_id else (1 if target.agency_kind else 2)
+
+    chosen = sorted(candidates, key=level)
+    if not chosen:
+        return None, {}
+    target = chosen[0]
+    milestones = {m.quarter: m.value for m in Milestone.objects.filter(target=target)}
+    return target.value, milestones
+
+
+def key_indicators(year: int, limit: int = KEY_INDICATORS) -> list[Indicator]:
+    """Indicators with a target for the year, else those with values: most targeted first."""
+    targeted = list(
+        Indicator.objects.active()
+        .filter(targets__year=year)
+        .annotate(n=Count("targets"))
+        .order_by("-n", "code")
+        .distinct()[:limit]
+    )
+    if targeted:
+        return targeted
+    return list(Indicator.objects.active().filter(values__isnull=False).distinct()[:limit])
+
+
+def province_values(
+    indicator: Indicator, year: int, provinces_: Sequence[Province]
+) -> dict[str, tuple[Decimal | None, str]]:
+    """Each province's latest final figure of the year: agency code → (value, period label)."""
+    return agency_values(indicator, year, [p.agency_code for p in provinces_])
+
+
+def agency_values(
+    indicator: Indicator, year: int, codes: Sequence[str]
+) -> dict[str, tuple[Decimal | None, str]]:
+    """Each agency's own latest final figure of the year: code → (value, period label)."""
+    result: dict[str, tuple[Decimal | None, str]] = {}
+    rows = (
+        DataValue.objects.filter(
+            final_values(),
+            indicator=indicator,
+            category="",
+            period_start__year=year,
+            agency__code__in=list(codes),
+        )
+        .select_related("agency")
+        .order_by("period_start")
+    )
+    for row in rows:
+        total = contribution(indicator, row)
+        result[row.agency.code] = (
+            figure_of(indicator, total),
+            periods.parse_period(row.period).label_vi,
+        )
+    return result
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+def task_summary(queryset: Any) -> Summary:
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    # An open task past its deadline counts as overdue even before the nightly sweep.
+    late_open = queryset.filter(status="open", deadline__lt=timezone.localdate()).count()
+    if late_open:
+        counts["open"] = counts.get("open", 0) - late_open
+        counts["overdue"] = counts.get("overdue", 0) + late_open
+    return summarise(counts)
+
+
+def national_tasks() -> Summary:
+    """Every task in the country, as counts (a national aggregate: shown to everyone)."""
+    return task_summary(Task.objects.all())
+
+
+def agency_tasks(agency: Agency) -> Any:
+    return Task.objects.filter(lead_agency__path__startswith=agency.path)
+
+
+def overdue_tasks(user: Any, agency: Agency | None = None, limit: int = 10) -> list[Task]:
+    today = timezone.localdate()
+    tasks = tasks_for(user).filter(Q(status="overdue") | Q(status="open", deadline__lt=today))
+    if agency is not None:
+        tasks = tasks.filter(lead_agency__path__startswith=agency.path)
+    return list(tasks.select_related("lead_agency").order_by("deadline", "pk")[:limit])
+
+
+def task_facts(user: Any, agency: Agency | None = None) -> list[warnings.TaskFact]:
+    today = timezone.localdate()
+    tasks = tasks_for(user).filter(status="open", deadline__gte=today)
+    if agency is not None:
+        tasks = tasks.filter(lead_agency__path__startswith=agency.path)
+    return [
+        warnings.TaskFact(
+            task.pk,
+            task.content[:200],
+            task.lead_agency.code,
+            task.lead_agency.name,
+            task.status,
+            task.progress_percent,
+            timezone.localdate(task.created_at),
+            task.deadline,
+            reverse("directives:task_detail", args=[task.pk]),
+        )
+        for task in tasks.select_related("lead_agency").order_by("deadline")[:500]
+    ]
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+@dataclass
+class Compliance:
+    definition: ReportDefinition
+    period: periods.Period
+    due: date
+    stats: Completeness  # over every reporting agency (national: counts only)
+    late: list[warnings.LateReportFact]  # in the user's scope
+
+
+def compliance(user: Any, agency: Agency | None = None) -> list[Compliance]:
+    """Each active definition's current period: completeness, and the late reports in scope."""
+    from dxgov.reporting import actions as report_actions
+    from dxgov.reporting.views import completeness_of, current_period
+
+    in_scope = set(agencies_in_scope(user).values_list("pk", flat=True))
+    result = []
+    for definition in ReportDefinition.objects.filter(active=True).select_related(
+        "receiving_agency"
+    ):
+        period = current_period(definition)
+        expected = list(definition.reporting_agencies.all())
+        if agency is not None:
+            expected = [a for a in expected if a.path.startswith(agency.path)]
+            if not expected:
+                continue
+        stats = completeness_of(definition, period, expected)
+        due = report_actions.due_date_of(definition, period)
+        names = {a.code: a for a in expected}
+        late = []
+        for code in stats.late_or_missing:
+            reporter = names[code]
+            if reporter.pk not in in_scope:
+                continue
+            late.append(
+                warnings.LateReportFact(
+                    definition.code,
+                    definition.name,
+                    period.label_vi,
+                    code,
+                    reporter.name,
+                    due,
+                    code in stats.sent_late,
+                    reverse(
+                        "reporting:data_form",
+                        args=[definition.pk, code, period.code],
+                    ),
+                )
+            )
+        result.append(Compliance(definition, period, due, stats, late))
+    return result
+
+
+# --- early warning ----------------------------------------------------------------------------
+
+
+def indicator_link(agency: Agency | None, indicator: Indicator) -> str:
+    code = agency.code if agency is not None else ROOT
+    return reverse("dashboard:indicator", args=[code, indicator.pk])
+
+
+def early_warnings(
+    user: Any, agency: Agency | None, year: int, figures: Iterable[Figure] | None = None
+) -> warnings.Warnings:
+    """Indicators off track (for the agency, or nationally), tasks at risk and late reports in
+    the user's scope (under the agency when one is given)."""
+    today = timezone.localdate()
+    if figures is None:
+        figures = [figure(i, agency, year) for i in key_indicators(year)]
+    facts = [f.fact(indicator_link(agency, f.indicator)) for f in figures]
+    late = [fact for c in compliance(user, agency) for fact in c.late]
+    return warnings.collect(facts, task_facts(user, agency), late, today)
+
+
+def user_sees_all(user: Any) -> bool:
+    return sees_everything(user) or (
+        getattr(user, "agency", None) is not None and user.agency.code == ROOT
+    )

@@ -1,0 +1,142 @@
+"""Early-warning rules: indicators off track with the months left, tasks at risk, the list."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dxgov.dashboard import warnings
+from dxgov.dashboard.warnings import Track, judge
+
+D = Decimal
+
+
+def test_months_left_as_the_seeds_count_them() -> None:
+    assert warnings.months_left(date(2022, 8, 8)) == 4
+    assert warnings.months_left(date(2022, 12, 31)) == 0
+    assert warnings.months_left(date(2022, 1, 1)) == 11
+
+
+def test_year_share() -> None:
+    assert warnings.year_share(date(2025, 12, 31)) == 1
+    assert D("0.49") < warnings.year_share(date(2025, 6, 30)) < D("0.5")
+
+
+def test_judge_against_the_straight_path() -> None:
+    half = D("0.5")
+    # From 20 to 80: by mid-year 50 is expected.
+    assert judge(higher_is_better=True, target=D(80), current=D(50), share=half, start=D(20)) == (
+        Track.ON_TRACK
+    )
+    assert judge(higher_is_better=True, target=D(80), current=D(30), share=half, start=D(20)) == (
+        Track.OFF_TRACK
+    )
+    assert judge(higher_is_better=True, target=D(80), current=D(81), share=half, start=D(20)) == (
+        Track.ACHIEVED
+    )
+    # Lower is better: from 30 days to 10 days.
+    assert judge(higher_is_better=False, target=D(10), current=D(25), share=half, start=D(30)) == (
+        Track.OFF_TRACK
+    )
+    assert judge(higher_is_better=False, target=D(10), current=D(19), share=half, start=D(30)) == (
+        Track.ON_TRACK
+    )
+
+
+def test_judge_without_target_or_data() -> None:
+    assert judge(higher_is_better=True, target=None, current=D(1), share=D(1)) == Track.NO_TARGET
+    assert judge(higher_is_better=True, target=D(1), current=None, share=D(1)) == Track.NO_DATA
+
+
+def test_a_milestone_overrides_the_path() -> None:
+    # On the straight path 50 is fine at mid-year, but the quarter's milestone asks for 70.
+    assert (
+        judge(
+            higher_is_better=True,
+            target=D(80),
+            current=D(50),
+            share=D("0.5"),
+            start=D(20),
+            milestone=D(70),
+        )
+        == Track.OFF_TRACK
+    )
+
+
+def test_first_figure_of_the_year_is_on_its_own_path() -> None:
+    assert (
+        judge(
+            higher_is_better=True,
+            target=D(80),
+            current=D(10),
+            share=D("0.08"),
+            start=D(10),
+            start_share=D("0.08"),
+        )
+        == Track.ON_TRACK
+    )
+
+
+@given(
+    st.decimals(min_value=0, max_value=1000, places=2),
+    st.decimals(min_value=0, max_value=1000, places=2),
+    st.decimals(min_value=0, max_value=1000, places=2),
+    st.decimals(min_value=0, max_value=1, places=3),
+)
+def test_more_is_never_worse_when_higher_is_better(
+    target: Decimal, start: Decimal, current: Decimal, share: Decimal
+) -> None:
+    rank = {Track.OFF_TRACK: 0, Track.ON_TRACK: 1, Track.ACHIEVED: 2}
+    a = judge(higher_is_better=True, target=target, current=current, share=share, start=start)
+    b = judge(higher_is_better=True, target=target, current=current + 1, share=share, start=start)
+    assert rank[b] >= rank[a]
+
+
+def _task(progress: int, assigned: date, deadline: date, status: str = "open") -> warnings.TaskFact:
+    return warnings.TaskFact(
+        1, "Nhiệm vụ", "UBND-T25", "UBND Phú Thọ", status, progress, assigned, deadline
+    )
+
+
+def test_task_at_risk() -> None:
+    today = date(2026, 6, 1)
+    # Three quarters of the time used, 20% done: at risk.
+    assert warnings.task_at_risk(_task(20, date(2026, 1, 1), date(2026, 8, 10)), today)
+    # On schedule.
+    assert not warnings.task_at_risk(_task(60, date(2026, 1, 1), date(2026, 8, 10)), today)
+    # A week left and under 80%.
+    assert warnings.task_at_risk(_task(70, date(2026, 5, 1), date(2026, 6, 5)), today)
+    # Past its deadline it is overdue, not "at risk"; done tasks never are.
+    assert not warnings.task_at_risk(_task(0, date(2026, 1, 1), date(2026, 5, 1)), today)
+    assert not warnings.task_at_risk(
+        _task(0, date(2026, 1, 1), date(2026, 6, 5), status="done_on_time"), today
+    )
+
+
+def test_collect_orders_by_urgency_and_counts() -> None:
+    today = date(2022, 8, 8)
+    off = warnings.IndicatorFact(
+        "A", "Chỉ tiêu A", "UBND-T25", "UBND Phú Thọ", True, D(80), D(20), D("0.6"), D(10)
+    )
+    ok = warnings.IndicatorFact(
+        "B", "Chỉ tiêu B", "UBND-T25", "UBND Phú Thọ", True, D(80), D(60), D("0.6"), D(10)
+    )
+    no_target = warnings.IndicatorFact(
+        "C", "Chỉ tiêu C", "UBND-T25", "UBND Phú Thọ", True, None, D(60), D("0.6")
+    )
+    late = warnings.LateReportFact(
+        "BC", "Báo cáo tháng", "Tháng 7/2022", "UBND-T11", "UBND Điện Biên", date(2022, 8, 3), False
+    )
+    task = _task(10, date(2022, 1, 1), date(2022, 8, 12))
+    found = warnings.collect([off, ok, no_target], [task], [late], today)
+    assert (found.indicators_total, found.indicators_off_track) == (2, 1)
+    assert found.months_left == 4 and found.tasks_at_risk == 1 and found.reports_late == 1
+    assert [i.kind for i in found.items] == [
+        warnings.Kind.INDICATOR,
+        warnings.Kind.REPORT,
+        warnings.Kind.TASK,
+    ]
+    assert "1 of 2" in found.sentence and "4 months left" in found.sentence

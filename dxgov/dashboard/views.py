@@ -1,0 +1,434 @@
+"""The command centre's pages: overview, agency, indicator, comparison, map, wall; the live
+event stream; block exports (CSV, Excel). Server-rendered; a live update re-renders one block
+(`?block=<name>`, swapped in by htmx).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from dxgov.audit.models import AuditEvent
+from dxgov.dashboard import blocks, feed, mapsvg, sources, tables
+from dxgov.dashboard.blocks import Block, Scope
+from dxgov.indicators.models import Indicator
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", tables.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        tables.to_xlsx,
+    ),
+}
+SSE_SECONDS = 25  # how long one event stream stays open; the browser reconnects after
+SSE_POLL = 1.0  # seconds between looks at the change feed
+SSE_HEARTBEAT = 10.0
+
+
+def _render_blocks(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    builders: dict[str, Callable[[], Block]],
+    export: Callable[[str, str], str],
+) -> HttpResponse:
+    """The page, or one block of it when `?block=` names one (a live refresh)."""
+
+    def build(name: str) -> Block:
+        block = builders[name]()
+        block.exports = [(fmt.upper(), export(name, fmt)) for fmt in FORMATS]
+        block.refresh = _refresh_url(request, name)
+        return block
+
+    only = request.GET.get("block", "")
+    if only:
+        if only not in builders:
+            raise Http404(_("No such block."))
+        return render(request, "dashboard/_block.html", {"block": build(only)})
+    built = {name: build(name) for name in builders}
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "blocks": built,
+            "last_event": feed.latest_id(),
+        },
+    )
+
+
+def _refresh_url(request: HttpRequest, name: str) -> str:
+    query = request.GET.copy()
+    query["block"] = name
+    return f"{request.path}?{query.urlencode()}"
+
+
+def _with_query(request: HttpRequest, url: str) -> str:
+    query = request.GET.copy()
+    query.pop("block", None)
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _export(block: Block, fmt: str, filename: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404(_("No such format."))
+    content_type, writer = FORMATS[fmt]
+    response = HttpResponse(writer(block.table), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+
+def default_map(scope: Scope) -> str:
+    """The first key indicator reported by provinces, else reporting compliance."""
+    for choice in blocks.map_choices(scope.year)[1:]:
+        return choice.key
+    return "compliance"
+
+
+def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
+    figs: list[sources.Figure] = []
+
+    def figures() -> list[sources.Figure]:
+        if not figs:
+            figs.extend(blocks.figures(scope))
+        return figs
+
+    def warnings_() -> Block:
+        found = sources.early_warnings(request.user, scope.agency, scope.year, figures())
+        return blocks.warnings_block(scope, found)
+
+    return {
+        "warnings": warnings_,
+        "indicators": lambda: blocks.indicators_block(scope, figures()),
+        "map": lambda: blocks.map_block(scope, request.GET.get("show", "") or default_map(scope)),
+        "tasks": lambda: blocks.tasks_block(scope),
+        "reporting": lambda: blocks.reporting_block(scope),
+        # The Decision 766 ranking of the 34 provinces joins here once dxgov.scoring is on main
+        # (dashboard.sources.ranking_766(period)); until then the overview leaves it out.
+    }
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    scope = blocks.scope_for(request.user, None)
+    return _render_blocks(
+        request,
+        "dashboard/overview.html",
+        {"scope": scope},
+        _overview_builders(request, scope),
+        lambda name, fmt: reverse("dashboard:overview_export", args=[name, fmt]),
+    )
+
+
+@login_required
+def overview_export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
+    scope = blocks.scope_for(request.user, None)
+    builders = _overview_builders(request, scope)
+    if block not in builders:
+        raise Http404(_("No such block."))
+    return _export(builders[block](), fmt, f"tong-quan-{block}")
+
+
+# --- an agency ----------------------------------------------------------------------------------
+
+
+def _chosen_indicator(request: HttpRequest, scope: Scope) -> Indicator | None:
+    text = request.GET.get("indicator", "")
+    if text.isdigit() and len(text) < 10:
+        return Indicator.objects.filter(pk=int(text)).first()
+    keys = sources.key_indicators(scope.year, limit=1)
+    return keys[0] if keys else None
+
+
+def _agency_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
+    figs: list[sources.Figure] = []
+
+    def figures() -> list[sources.Figure]:
+        if not figs:
+            figs.extend(blocks.figures(scope))
+        return figs
+
+    def warnings_() -> Block:
+        found = sources.early_warnings(request.user, scope.agency, scope.year, figures())
+        return blocks.warnings_block(scope, found)
+
+    return {
+        "warnings": warnings_,
+        "indicators": lambda: blocks.indicators_block(scope, figures()),
+        "children": lambda: blocks.children_block(scope, _chosen_indicator(request, scope)),
+        "tasks": lambda: blocks.tasks_block(scope),
+        "reporting": lambda: blocks.reporting_block(scope),
+    }
+
+
+@login_required
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    if code == sources.ROOT:
+        return redirect("dashboard:overview")
+    scope = blocks.scope_for(request.user, code)
+    assert scope.agency is not None
+    return _render_blocks(
+        request,
+        "dashboard/agency.html",
+        {
+            "scope": scope,
+            "agency": scope.agency,
+            "parent": scope.agency.parent if scope.agency.parent_id else None,
+            "indicator": _chosen_indicator(request, scope),
+            "indicators": sources.key_indicators(scope.year),
+        },
+        _agency_builders(request, scope),
+        lambda name, fmt: _with_query(
+            request, reverse("dashboard:agency_export", args=[code, name, fmt])
+        ),
+    )
+
+
+@login_required
+def agency_export(request: HttpRequest, code: str, block: str, fmt: str) -> HttpResponse:
+    scope = blocks.scope_for(request.user, code)
+    builders = _agency_builders(request, scope)
+    if block not in builders:
+        raise Http404(_("No such block."))
+    return _export(builders[block](), fmt, f"{code}-{block}")
+
+
+# --- an indicator for an agency -------------------------------------------------------------
+
+
+def _indicator(indicator_id: int) -> Indicator:
+    indicator = Indicator.objects.filter(pk=indicator_id).first()
+    if indicator is None:
+        raise Http404(_("No such indicator."))
+    return indicator
+
+
+@login_required
+def indicator(request: HttpRequest, code: str, indicator_id: int) -> HttpResponse:
+    scope = blocks.scope_for(request.user, code)
+    ind = _indicator(indicator_id)
+    fig = sources.figure(ind, scope.agency, scope.year)
+
+    def values() -> Block:
+        return blocks.indicator_detail_block(scope, sources.figure(ind, scope.agency, scope.year))
+
+    history: list[AuditEvent] = []
+    if scope.agency is not None:
+        history = list(
+            AuditEvent.objects.filter(
+                Q(event_type="data_value.saved")
+                & Q(data__indicator=ind.code)
+                & Q(data__agency=scope.agency.code)
+            ).order_by("-seq")[:100]
+        )
+    behind = []
+    latest = fig.latest
+    if latest is not None:
+        from dxgov.reporting.models import DataValue
+
+        for value in (
+            DataValue.objects.filter(pk__in=latest.values)
+            .select_related("agency")
+            .order_by("agency__path")
+        ):
+            if scope.sees(value.agency):
+                behind.append(
+                    {
+                        "agency": value.agency,
+                        "value": sources.show(
+                            ind, sources.figure_of(ind, sources.contribution(ind, value))
+                        ),
+                        "report": value.report_id,
+                    }
+                )
+    return _render_blocks(
+        request,
+        "dashboard/indicator.html",
+        {
+            "scope": scope,
+            "agency": scope.agency,
+            "indicator": ind,
+            "figure": fig,
+            "history": history,
+            "behind": behind,
+            "latest": latest,
+        },
+        {"values": values},
+        lambda name, fmt: reverse("dashboard:indicator_export", args=[code, ind.pk, fmt]),
+    )
+
+
+@login_required
+def indicator_export(request: HttpRequest, code: str, indicator_id: int, fmt: str) -> HttpResponse:
+    scope = blocks.scope_for(request.user, code)
+    ind = _indicator(indicator_id)
+    block = blocks.indicator_detail_block(scope, sources.figure(ind, scope.agency, scope.year))
+    return _export(block, fmt, f"{code}-{ind.code}")
+
+
+# --- comparison ---------------------------------------------------------------------------------
+
+
+def _pair(request: HttpRequest) -> tuple[Scope, Scope] | None:
+    a, b = request.GET.get("a", "").strip()[:32], request.GET.get("b", "").strip()[:32]
+    if not a or not b:
+        return None
+    return blocks.scope_for(request.user, a), blocks.scope_for(request.user, b)
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    pair = _pair(request)
+    if pair is not None and (pair[0].agency is None or pair[1].agency is None):
+        raise Http404(_("Compare two agencies."))
+    from dxgov.accounts.access import agencies_in_scope
+
+    options = (
+        agencies_in_scope(request.user)
+        .current()
+        .filter(kind__in=["people_committee", "ministry", "department"])
+        .order_by("path")[:400]
+    )
+    builders: dict[str, Callable[[], Block]] = {}
+    if pair is not None:
+        builders["compare"] = lambda: blocks.compare_block(*pair)
+    return _render_blocks(
+        request,
+        "dashboard/compare.html",
+        {
+            "a": request.GET.get("a", ""),
+            "b": request.GET.get("b", ""),
+            "options": options,
+            "query": request.GET.urlencode(),
+        },
+        builders,
+        lambda name, fmt: _with_query(request, reverse("dashboard:compare_export", args=[fmt])),
+    )
+
+
+@login_required
+def compare_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    pair = _pair(request)
+    if pair is None or pair[0].agency is None or pair[1].agency is None:
+        raise Http404(_("Compare two agencies."))
+    return _export(blocks.compare_block(*pair), fmt, "so-sanh")
+
+
+# --- the map --------------------------------------------------------------------------------------
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    scope = blocks.scope_for(request.user, None)
+    show = request.GET.get("show", "")[:40] or default_map(scope)
+    return _render_blocks(
+        request,
+        "dashboard/map.html",
+        {"choices": blocks.map_choices(scope.year), "show": show},
+        {"map": lambda: blocks.map_block(scope, show)},
+        lambda name, fmt: _with_query(
+            request, reverse("dashboard:overview_export", args=[name, fmt])
+        ),
+    )
+
+
+@login_required
+@cache_control(private=True, max_age=60 * 60 * 24 * 365, immutable=True)
+def silhouette(request: HttpRequest) -> HttpResponse:
+    """The country's faint silhouette: one path, the same for everyone, cached for a year."""
+    return HttpResponse(
+        mapsvg.silhouette_svg(sources.commune_points()), content_type="image/svg+xml"
+    )
+
+
+# --- the wall -----------------------------------------------------------------------------------
+
+
+@login_required
+def wall(request: HttpRequest) -> HttpResponse:
+    scope = blocks.scope_for(request.user, None)
+    text = request.GET.get("rotate", "20")
+    rotate = int(text) if text.isdigit() and len(text) < 5 else 20
+    rotate = max(5, min(rotate, 600))
+    return _render_blocks(
+        request,
+        "dashboard/wall.html",
+        {"scope": scope, "rotate": rotate},
+        _overview_builders(request, scope),
+        lambda name, fmt: reverse("dashboard:overview_export", args=[name, fmt]),
+    )
+
+
+# --- live events ----------------------------------------------------------------------------------
+
+
+def _start_after(request: HttpRequest) -> int:
+    for text in (request.headers.get("Last-Event-ID", ""), request.GET.get("after", "")):
+        if text.isdigit() and len(text) < 19:
+            return int(text)
+    return feed.latest_id()
+
+
+def _stream(last: int, seconds: float) -> Iterator[bytes]:
+    """Server-sent events for every change after `last`, for at most `seconds`."""
+    yield b"retry: 2000\n\n"
+    end = time.monotonic() + seconds
+    beat = time.monotonic()
+    while True:
+        for change in feed.since(last):
+            last = change.id
+            data = json.dumps(
+                {
+                    "kind": change.kind,
+                    "agency": change.agency_code,
+                    "path": change.agency_path,
+                    "blocks": change.blocks,
+                }
+            )
+            yield f"id: {change.id}\nevent: change\ndata: {data}\n\n".encode()
+            beat = time.monotonic()
+        now = time.monotonic()
+        if now >= end:
+            return
+        if now - beat >= SSE_HEARTBEAT:
+            yield b": heartbeat\n\n"
+            beat = now
+        time.sleep(min(SSE_POLL, max(0.0, end - now)))
+
+
+@login_required
+@require_GET
+def events(request: HttpRequest) -> HttpResponseBase:
+    """Server-sent events: which agency's figures changed and which blocks to refresh.
+
+    The stream ends after DXGOV_SSE_SECONDS (so a worker thread is never held for good); the
+    browser reconnects by itself with Last-Event-ID and misses nothing.
+    """
+    seconds = float(getattr(settings, "DXGOV_SSE_SECONDS", SSE_SECONDS))
+    response = StreamingHttpResponse(
+        _stream(_start_after(request), seconds), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
