@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScoringConfig(AppConfig):
+    name = "dxgov.scoring"
+    verbose_name = "Decision 766 scoring"
