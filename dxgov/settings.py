@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "dxgov.accounts",
     "dxgov.directives",
     "dxgov.notifications",
+    "dxgov.dossiers",
 ]
 
 MIDDLEWARE = [
