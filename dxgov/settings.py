@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dxgov.directives",
     "dxgov.notifications",
     "dxgov.dossiers",
+    "dxgov.scoring",
 ]
 
 MIDDLEWARE = [
