@@ -33,6 +33,10 @@ class EventType(models.TextChoices):
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Two-factor sign-in enabled")
     TWO_FACTOR_RESET = "user.two_factor_reset", _("Two-factor sign-in reset")
     CHECKPOINT_CREATED = "audit.checkpoint_created", _("Audit checkpoint signed")
+    DOSSIER_BATCH_RECEIVED = "dossier.batch_received", _("Dossier batch received")
+    SOURCE_CREATED = "dossier.source_created", _("Dossier source system registered")
+    SOURCE_UPDATED = "dossier.source_updated", _("Dossier source system changed")
+    PROCEDURES_IMPORTED = "dossier.procedures_imported", _("Procedure catalogue imported")
 
 
 class AuditEvent(models.Model):
