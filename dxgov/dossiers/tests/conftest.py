@@ -13,10 +13,10 @@ from dxgov.dossiers.models import SourceSystem
 from dxgov.orgunits.models import Agency
 
 
-def make_record(code: str, **changes: Any) -> dict[str, Any]:
+def make_record(code_: str, **changes: Any) -> dict[str, Any]:
     """A valid `dxgov.dossier/1` record of Phú Thọ's science department."""
     record: dict[str, Any] = {
-        "code": code,
+        "code": code_,
         "procedure_code": "1.001234",
         "agency_code": "SO-25-KHCN",
         "submitted_at": "2025-07-01T08:00:00+07:00",
