@@ -4,9 +4,9 @@ procedure facts, roll-up by agency path and scoring.
 * `dossier_cells(month)`: one GROUP BY over the month's dossiers gives every dossier numerator
   and denominator per agency (the SQL mirror of `rows.row_counts`); petitions, rare, are read
   and evaluated in Python (`rows.petition_counts`).
-* `procedure_cells(month, agencies)`: the catalogue facts of each agency (`qd766.procedure_facts`
-  summed over its procedures in scope) with the usage that 3.2 and 3.5b need, from
-  `ProcedureUsage` (online dossiers and online payments per agency, month and procedure).
+* `ProcedureFacts`: the catalogue facts of each unit and month (`qd766.procedure_facts` summed
+  over its procedures in scope, cached per catalogue scope) plus the usage that 3.2 and 3.5b
+  need, from `ProcedureUsage` (online dossiers and payments per agency, month and procedure).
 * `apply_changes(changes)`: the `after_batch` hook. Subtracts each old row's contribution, adds
   the new one, for the affected (agency, month) cells and usage rows, then re-scores the affected
   agencies and their ancestors for the affected months, quarters and years, in the batch's
@@ -22,20 +22,20 @@ its own usage.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from dxgov.dossiers.models import Dossier, Procedure
 from dxgov.orgunits.models import Agency, AgencyKind
 from dxgov.scoring import periods, qd766, rows
-from dxgov.scoring.models import CountsKind, MonthCounts, ProcedureUsage, Score
+from dxgov.scoring.models import MonthCounts, ProcedureUsage, Score
 from dxgov.scoring.periods import Period
 from dxgov.scoring.qd766 import COUNT_FIELDS, Counts
 
@@ -239,132 +239,189 @@ def ancestors(unit: Unit, by_path: Mapping[str, int]) -> list[int]:
 # --- procedure facts ------------------------------------------------------------------------
 
 
-def _infos() -> list[tuple[qd766.ProcedureInfo, int | None, str]]:
+@dataclass(frozen=True)
+class Catalogue:
     """Active procedures as (info, owner agency id, owner path)."""
-    result = []
-    for procedure in Procedure.objects.filter(active=True).select_related("owner"):
-        info = qd766.ProcedureInfo(
-            code=procedure.code,
-            level=procedure.level,  # type: ignore[arg-type]
-            online_level=procedure.online_level,  # type: ignore[arg-type]
-            has_fees=procedure.has_fees,
-            fees_integrated=procedure.fees_integrated,
-            requires_paper_result=procedure.requires_paper_result,
-            applicant_type=procedure.applicant_type,  # type: ignore[arg-type]
-            announced_on=procedure.announced_on,
-            legal_basis_effective_on=procedure.legal_basis_effective_on,
-            published_on=procedure.published_on,
-            content_complete=procedure.content_complete,
-            population_data_connected=procedure.population_data_connected,
-            active=procedure.active,
-        )
-        owner_path = procedure.owner.path if procedure.owner else ""
-        result.append((info, procedure.owner_id, owner_path))
-    return result
+
+    items: tuple[tuple[qd766.ProcedureInfo, int | None, str], ...]
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        found = []
+        for procedure in Procedure.objects.filter(active=True).select_related("owner"):
+            info = qd766.ProcedureInfo(
+                code=procedure.code,
+                level=procedure.level,  # type: ignore[arg-type]
+                online_level=procedure.online_level,  # type: ignore[arg-type]
+                has_fees=procedure.has_fees,
+                fees_integrated=procedure.fees_integrated,
+                requires_paper_result=procedure.requires_paper_result,
+                applicant_type=procedure.applicant_type,  # type: ignore[arg-type]
+                announced_on=procedure.announced_on,
+                legal_basis_effective_on=procedure.legal_basis_effective_on,
+                published_on=procedure.published_on,
+                content_complete=procedure.content_complete,
+                population_data_connected=procedure.population_data_connected,
+                active=procedure.active,
+            )
+            found.append(
+                (info, procedure.owner_id, procedure.owner.path if procedure.owner else "")
+            )
+        return cls(tuple(found))
 
 
-def in_scope(
-    unit: Unit, info: qd766.ProcedureInfo, owner_id: int | None, owner_path: str, root_path: str
-) -> bool:
+def in_scope(unit: Unit, level: str, owner_id: int | None, owner_path: str, root_path: str) -> bool:
+    """Whether a procedure of this level and owner is in a unit's catalogue."""
     if unit.kind == "ministry":
-        return info.level == "ministry" and owner_id == unit.id
-    if info.level == "ministry":
+        return level == "ministry" and owner_id == unit.id
+    if level == "ministry":
         return False
     if owner_id is not None and not owner_path.startswith(root_path):
         return False
     if unit.kind == "province":
         return True
     if unit.kind == "department":
-        return info.level == "province" and (owner_id is None or owner_id == unit.id)
-    return info.level == "commune"
+        return level == "province" and (owner_id is None or owner_id == unit.id)
+    return level == "commune"
 
 
-def procedure_cells(
-    month: date, wanted: Iterable[int], all_units: Mapping[int, Unit]
-) -> dict[int, Counts]:
-    """Catalogue facts of each wanted unit in `month`, with its procedures' usage."""
-    wanted_units = [all_units[i] for i in wanted if i in all_units]
-    if not wanted_units:
-        return {}
-    first, last = month, periods.month_end(month)
-    infos = _infos()
-    base = {
-        info.code: qd766.procedure_facts(info, period_start=first, period_end=last)
-        for info, _owner, _path in infos
-    }
-    paths = {u.id: u.path for u in all_units.values()}
-    usage = _usage_codes(month, wanted_units, paths)
-    cells: dict[int, Counts] = {}
-    cache: dict[tuple[str, int, int | None], tuple[Counts, list[qd766.ProcedureInfo]]] = {}
-    for unit in wanted_units:
-        root_path = paths[unit.root_id]
-        key = (
-            unit.kind,
-            unit.root_id,
-            unit.id if unit.kind in ("ministry", "department") else None,
+class ProcedureFacts:
+    """Catalogue counts per unit and month: `qd766.procedure_facts` over the unit's procedures,
+    plus 3.2 / 3.5b usage (procedures with an online dossier / an online payment).
+
+    Procedures are summed by (level, owner) group once per month, so a unit's catalogue is the
+    sum of the few groups in its scope. Months after the current one have no catalogue facts.
+    """
+
+    def __init__(
+        self,
+        units_: Mapping[int, Unit],
+        catalogue: Catalogue | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.units = units_
+        self.catalogue = catalogue or Catalogue.load()
+        self.paths = {u.id: u.path for u in units_.values()}
+        self.current_month = periods.month_of(today or timezone.localdate())
+        self._owner_paths = {owner: path for _i, owner, path in self.catalogue.items if owner}
+        self._groups: dict[date, dict[tuple[str, int | None], list[int]]] = {}
+        self._base: dict[tuple[tuple[str, int], date], list[int]] = {}
+        self._usage: dict[tuple[int, date], tuple[int, int]] = {}
+
+    def _month_groups(self, month: date) -> dict[tuple[str, int | None], list[int]]:
+        if month not in self._groups:
+            groups: dict[tuple[str, int | None], list[int]] = {}
+            last = periods.month_end(month)
+            for info, owner, _path in self.catalogue.items:
+                facts = qd766.procedure_facts(info, period_start=month, period_end=last)
+                total = groups.setdefault((info.level, owner), [0] * len(COUNT_FIELDS))
+                _add(total, _vector(facts))
+            self._groups[month] = groups
+        return self._groups[month]
+
+    def _key(self, unit: Unit) -> tuple[str, int]:
+        """Units with the same key have the same catalogue."""
+        own = unit.kind == "ministry" or unit.id in self._owner_paths
+        return (unit.kind, unit.id if own else unit.root_id)
+
+    def base(self, unit: Unit, month: date) -> list[int]:
+        if month > self.current_month:
+            return [0] * len(COUNT_FIELDS)
+        key = (self._key(unit), month)
+        if key not in self._base:
+            root_path = self.paths[unit.root_id]
+            total = [0] * len(COUNT_FIELDS)
+            for (level, owner), vector in self._month_groups(month).items():
+                owner_path = self._owner_paths.get(owner, "") if owner else ""
+                if in_scope(unit, level, owner, owner_path, root_path):
+                    _add(total, vector)
+            self._base[key] = total
+        return self._base[key]
+
+    def load_usage(self, months: Iterable[date], roots: Iterable[int] | None) -> None:
+        """Usage counts of every unit under `roots` (None: all) in `months`."""
+        months = list(months)
+        is_online = "u.online_dossiers > 0 AND p.online_level IN ('partial', 'full')"
+        is_paid = "u.online_payments > 0 AND p.has_fees"
+        online = f"SUM(CASE WHEN {is_online} THEN 1 ELSE 0 END)"
+        paid = f"SUM(CASE WHEN {is_paid} THEN 1 ELSE 0 END)"
+        d_online = f"COUNT(DISTINCT CASE WHEN {is_online} THEN u.procedure_code END)"
+        d_paid = f"COUNT(DISTINCT CASE WHEN {is_paid} THEN u.procedure_code END)"
+        table = ProcedureUsage._meta.db_table
+        where = "u.month IN (" + ", ".join(["%s"] * len(months)) + ")"
+        params: list[Any] = [connection.ops.adapt_datefield_value(m) for m in months]
+        if roots is not None:
+            ids = sorted(set(roots))
+            if not ids:
+                return
+            where += " AND u.root_id IN (" + ", ".join(str(int(i)) for i in ids) + ")"
+        join = f"FROM {table} u JOIN {PROCEDURE_TABLE} p ON p.code = u.procedure_code AND p.active"
+        own = (
+            f"SELECT u.agency_id, u.month, p.level, p.owner_id, {online}, {paid} {join} "
+            f"WHERE {where} GROUP BY u.agency_id, u.month, p.level, p.owner_id"
         )
-        if key not in cache:
-            chosen = [
-                info for info, owner, path in infos if in_scope(unit, info, owner, path, root_path)
-            ]
-            cache[key] = (Counts.total(base[info.code] for info in chosen), chosen)
-        total, chosen = cache[key]
-        online_codes, paid_codes = usage.get(unit.id, (set(), set()))
-        used = sum(
-            1
-            for info in chosen
-            if info.online_level in ("partial", "full") and info.code in online_codes
+        whole = (
+            f"SELECT u.root_id, u.month, p.level, p.owner_id, {d_online}, {d_paid} {join} "
+            f"WHERE {where} GROUP BY u.root_id, u.month, p.level, p.owner_id"
         )
-        paid = sum(1 for info in chosen if info.has_fees and info.code in paid_codes)
-        if used or paid:
-            values = total.as_dict()
-            values["procedures_online_used"] += used
-            values["procedures_paid_online"] += paid
-            total = Counts.from_dict(values)
-        cells[unit.id] = total
-    return cells
+        found: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+        with connection.cursor() as cursor:
+            for sql, provinces in ((own, False), (whole, True)):
+                cursor.execute(sql, params)
+                for agency_id, month, level, owner_id, used, paying in cursor.fetchall():
+                    unit = self.units.get(agency_id)
+                    if unit is None or (unit.kind == "province") != provinces:
+                        continue
+                    owner_path = self._owner_paths.get(owner_id, "") if owner_id else ""
+                    if not in_scope(unit, level, owner_id, owner_path, self.paths[unit.root_id]):
+                        continue
+                    month = _as_date(month)
+                    entry = found[(agency_id, month)]
+                    entry[0] += int(used or 0)
+                    entry[1] += int(paying or 0)
+        for key, (used, paying) in found.items():
+            self._usage[key] = (used, paying)
+
+    def vector(self, unit: Unit, month: date) -> list[int]:
+        total = list(self.base(unit, month))
+        used, paying = self._usage.get((unit.id, month), (0, 0))
+        total[_INDEX["procedures_online_used"]] += used
+        total[_INDEX["procedures_paid_online"]] += paying
+        return total
 
 
-def _usage_codes(
-    month: date, wanted: list[Unit], paths: Mapping[int, str]
-) -> dict[int, tuple[set[str], set[str]]]:
-    """Per unit: procedure codes with an online dossier, and with an online payment (a province
-    committee: over its whole province)."""
-    provinces = {u.id: u.path for u in wanted if u.kind == "province"}
-    own = [u.id for u in wanted if u.kind != "province"]
-    found: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    query = ProcedureUsage.objects.filter(month=month).filter(
-        Q(online_dossiers__gt=0) | Q(online_payments__gt=0)
-    )
-    condition = Q(agency_id__in=own)
-    for path in provinces.values():
-        condition |= Q(agency__path__startswith=path)
-    for agency_id, code, online, paid, path in query.filter(condition).values_list(
-        "agency_id", "procedure_code", "online_dossiers", "online_payments", "agency__path"
-    ):
-        targets = [agency_id] if agency_id in own else []
-        targets += [pid for pid, ppath in provinces.items() if path.startswith(ppath)]
-        for target in targets:
-            if online:
-                found[target][0].add(code)
-            if paid:
-                found[target][1].add(code)
-    return found
+# --- vectors ------------------------------------------------------------------------------
+
+_INDEX = {name: position for position, name in enumerate(COUNT_FIELDS)}
+
+
+def _vector(counts: Counts) -> list[int]:
+    return [getattr(counts, name) for name in COUNT_FIELDS]
+
+
+def _add(total: list[int], other: Iterable[int]) -> None:
+    for position, value in enumerate(other):
+        if value:
+            total[position] += value
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 # --- storing cells ------------------------------------------------------------------------
 
 
-def store_cells(month: date, kind: str, cells: Mapping[int, Counts], *, replace_all: bool) -> None:
-    """Write cells of one month and kind (replace_all: drop the month's other cells of the kind)."""
-    existing = MonthCounts.objects.filter(month=month, kind=kind)
-    if replace_all:
-        existing.delete()
-    else:
-        existing.filter(agency_id__in=list(cells)).delete()
+def store_cells(month: date, cells: Mapping[int, Counts]) -> None:
+    """Replace a month's cells."""
+    MonthCounts.objects.filter(month=month).delete()
     MonthCounts.objects.bulk_create(
         [
-            MonthCounts(agency_id=agency_id, month=month, kind=kind, **counts.as_dict())
+            MonthCounts(agency_id=agency_id, month=month, **counts.as_dict())
             for agency_id, counts in cells.items()
             if counts != Counts()
         ],
@@ -372,37 +429,46 @@ def store_cells(month: date, kind: str, cells: Mapping[int, Counts], *, replace_
     )
 
 
-def add_to_cells(month: date, kind: str, deltas: Mapping[int, Counts]) -> None:
-    """Add deltas to existing cells (creating missing ones)."""
+def add_to_cells(month: date, deltas: Mapping[int, Mapping[str, int]]) -> None:
+    """Add deltas to a month's cells (creating missing ones, dropping emptied ones)."""
     existing = {
         cell.agency_id: cell
-        for cell in MonthCounts.objects.filter(month=month, kind=kind, agency_id__in=list(deltas))
+        for cell in MonthCounts.objects.filter(month=month, agency_id__in=list(deltas))
     }
-    new, changed = [], []
+    new, changed, emptied = [], [], []
     for agency_id, delta in deltas.items():
         cell = existing.get(agency_id)
         if cell is None:
-            new.append(MonthCounts(agency_id=agency_id, month=month, kind=kind, **delta.as_dict()))
+            new.append(MonthCounts(agency_id=agency_id, month=month, **delta))
             continue
-        for name in COUNT_FIELDS:
-            setattr(cell, name, getattr(cell, name) + getattr(delta, name))
-        changed.append(cell)
+        for name, value in delta.items():
+            setattr(cell, name, getattr(cell, name) + value)
+        if any(getattr(cell, name) for name in COUNT_FIELDS):
+            changed.append(cell)
+        else:
+            emptied.append(cell.pk)
     MonthCounts.objects.bulk_create(new, batch_size=2000)
     MonthCounts.objects.bulk_update(changed, list(COUNT_FIELDS), batch_size=500)
+    if emptied:
+        MonthCounts.objects.filter(pk__in=emptied).delete()
 
 
-def store_usage(month: date, usage: Mapping[tuple[int, str], tuple[int, int]]) -> None:
+def store_usage(
+    month: date, usage: Mapping[tuple[int, str], tuple[int, int]], roots: Mapping[int, int]
+) -> None:
     ProcedureUsage.objects.filter(month=month).delete()
     ProcedureUsage.objects.bulk_create(
         [
             ProcedureUsage(
                 agency_id=agency_id,
+                root_id=roots[agency_id],
                 month=month,
                 procedure_code=code,
                 online_dossiers=online,
                 online_payments=paid,
             )
             for (agency_id, code), (online, paid) in usage.items()
+            if agency_id in roots
         ],
         batch_size=5000,
     )
@@ -411,20 +477,13 @@ def store_usage(month: date, usage: Mapping[tuple[int, str], tuple[int, int]]) -
 # --- roll-up and scores ---------------------------------------------------------------------
 
 
-def _cells_for(months: list[date], agency_ids: Iterable[int] | None) -> Iterator[MonthCounts]:
-    query = MonthCounts.objects.filter(month__in=months)
-    if agency_ids is not None:
-        query = query.filter(agency_id__in=list(agency_ids))
-    return query.iterator(5000)
-
-
 def rescore(
     targets: Iterable[tuple[int, Period]],
     *,
     all_units: Mapping[int, Unit] | None = None,
     rulesets: Iterable[str] = RULESETS,
 ) -> int:
-    """Re-score each (agency, period): dossier counts over its subtree, procedure facts its own."""
+    """Re-score each (agency, period): dossier counts over its subtree plus its catalogue facts."""
     units_ = all_units or units()
     wanted: dict[Period, set[int]] = defaultdict(set)
     for agency_id, period in targets:
@@ -433,36 +492,48 @@ def rescore(
     if not wanted:
         return 0
     by_path = {u.path: u.id for u in units_.values()}
-    ancestry = {u.id: ancestors(u, by_path) for u in units_.values()}
-    # Load the cells of every involved root's subtree for every involved month once.
     roots = {units_[i].root_id for ids in wanted.values() for i in ids}
-    subtree = [u.id for u in units_.values() if u.root_id in roots]
+    every_root = len(roots) * 3 > len({u.root_id for u in units_.values()})
     months = sorted({m for period in wanted for m in period.months})
-    dossiers: dict[tuple[int, date], Counts] = {}
-    procedures: dict[tuple[int, date], Counts] = {}
-    full = len(roots) * 3 > len({u.root_id for u in units_.values()})
-    for cell in _cells_for(months, None if full else subtree):
-        counts = Counts.from_dict({name: getattr(cell, name) for name in COUNT_FIELDS})
-        (dossiers if cell.kind == CountsKind.DOSSIERS else procedures)[
-            (cell.agency_id, cell.month)
-        ] = counts
+    query = MonthCounts.objects.filter(month__in=months)
+    if not every_root:
+        query = query.filter(agency_id__in=[u.id for u in units_.values() if u.root_id in roots])
     # Dossier counts rolled up by path: each cell adds to its agency and its ancestors.
-    rolled: dict[tuple[int, date], Counts] = {}
-    for (agency_id, month), counts in dossiers.items():
-        for target in (agency_id, *ancestry.get(agency_id, ())):
+    rolled: dict[tuple[int, date], list[int]] = {}
+    ancestry: dict[int, list[int]] = {}
+    for agency_id, month, *values in query.values_list(
+        "agency_id", "month", *COUNT_FIELDS
+    ).iterator(5000):
+        unit = units_.get(agency_id)
+        if unit is None:
+            continue
+        if agency_id not in ancestry:
+            ancestry[agency_id] = ancestors(unit, by_path)
+        for target in (agency_id, *ancestry[agency_id]):
             key = (target, month)
-            rolled[key] = rolled[key] + counts if key in rolled else counts
+            if key in rolled:
+                _add(rolled[key], values)
+            else:
+                rolled[key] = list(values)
+    facts = ProcedureFacts(units_)
+    facts.load_usage(months, None if every_root else roots)
     now = timezone.now()
     written = 0
+    cards: dict[tuple[str, str, tuple[int, ...]], qd766.Scorecard] = {}
     for ruleset in rulesets:
         for period, agency_ids in wanted.items():
             objs = []
             for agency_id in agency_ids:
-                total = Counts.total(
-                    [rolled.get((agency_id, m), Counts()) for m in period.months]
-                    + [procedures.get((agency_id, m), Counts()) for m in period.months]
-                )
-                card = qd766.score(total, ruleset, period=period.kind)  # type: ignore[arg-type]
+                total = [0] * len(COUNT_FIELDS)
+                for month in period.months:
+                    if (agency_id, month) in rolled:
+                        _add(total, rolled[(agency_id, month)])
+                    _add(total, facts.vector(units_[agency_id], month))
+                key = (ruleset, period.kind, tuple(total))
+                card = cards.get(key)
+                if card is None:
+                    counts = Counts(*total)
+                    card = cards[key] = qd766.score(counts, ruleset, period=period.kind)  # type: ignore[arg-type]
                 groups = {g.code: g.points for g in card.groups}
                 objs.append(
                     Score(
@@ -477,8 +548,8 @@ def rescore(
                         payment=groups["payment"],
                         digitisation=groups["digitisation"],
                         satisfaction=groups["satisfaction"],
-                        dossiers_received=total.dossiers_received,
-                        counts=total.as_dict(),
+                        dossiers_received=total[_INDEX["dossiers_received"]],
+                        counts=dict(zip(COUNT_FIELDS, total, strict=True)),
                         computed_at=now,
                     )
                 )
@@ -488,9 +559,48 @@ def rescore(
                 ruleset=ruleset,
                 agency_id__in=list(agency_ids),
             ).delete()
-            Score.objects.bulk_create(objs, batch_size=2000)
+            write_scores(objs)
             written += len(objs)
     return written
+
+
+_SCORE_COLUMNS = (
+    "agency_id",
+    "period_kind",
+    "period_start",
+    "ruleset",
+    "total",
+    "publicity",
+    "progress",
+    "online",
+    "payment",
+    "digitisation",
+    "satisfaction",
+    "dossiers_received",
+    "counts",
+    "computed_at",
+)
+
+
+def write_scores(objs: list[Score]) -> None:
+    """Insert score rows: COPY on PostgreSQL (bulk INSERT binds thousands of JSON values
+    slowly), bulk_create elsewhere."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql" or len(objs) < 200:
+        Score.objects.bulk_create(objs, batch_size=2000)
+        return
+    columns = ", ".join(_SCORE_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {Score._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        json.dumps(obj.counts) if name == "counts" else getattr(obj, name)
+                        for name in _SCORE_COLUMNS
+                    ]
+                )
 
 
 # --- full recompute -------------------------------------------------------------------------
@@ -499,8 +609,7 @@ def rescore(
 @dataclass
 class RecomputeResult:
     months: list[date]
-    dossier_cells: int
-    procedure_cells: int
+    cells: int
     scores: int
 
 
@@ -509,20 +618,18 @@ def recompute_months(months: Iterable[date]) -> RecomputeResult:
     months and their quarters and years. The caller holds the transaction."""
     chosen = sorted(set(months))
     all_units = units()
-    dossier_total = procedure_total = 0
+    roots = {u.id: u.root_id for u in all_units.values()}
+    total = 0
     targets: set[tuple[int, Period]] = set()
     for month in chosen:
         cells = dossier_cells(month)
-        store_cells(month, CountsKind.DOSSIERS, cells, replace_all=True)
-        store_usage(month, usage_rows(month))
-        proc = procedure_cells(month, all_units, all_units)
-        store_cells(month, CountsKind.PROCEDURES, proc, replace_all=True)
-        dossier_total += len(cells)
-        procedure_total += len(proc)
+        store_cells(month, cells)
+        store_usage(month, usage_rows(month), roots)
+        total += len(cells)
         for period in periods.containing(month):
             targets.update((agency_id, period) for agency_id in all_units)
     written = rescore(targets, all_units=all_units)
-    return RecomputeResult(chosen, dossier_total, procedure_total, written)
+    return RecomputeResult(chosen, total, written)
 
 
 def months_with_dossiers() -> list[date]:
@@ -547,14 +654,16 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
     paper = _paper_codes(
         row["procedure_code"] for pair in changes for row in pair if row is not None
     )
-    deltas: dict[tuple[date, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    deltas: dict[date, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
     usage: dict[tuple[date, int, str], list[int]] = defaultdict(lambda: [0, 0])
 
     def contribute(row: Mapping[str, Any], sign: int) -> None:
-        month = row["received_month"]
+        month = _as_date(row["received_month"])
         as_of = periods.month_as_of(month)
         counts = rows.row_counts(row, paper=row["procedure_code"] in paper, as_of=as_of)
-        cell = deltas[(month, row["agency_id"])]
+        cell = deltas[month][row["agency_id"]]
         for name, value in counts.as_dict().items():
             if value:
                 cell[name] += sign * value
@@ -569,88 +678,66 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
         if old is not None:
             contribute(old, -1)
         contribute(new, +1)
-    by_month: dict[date, dict[int, Counts]] = defaultdict(dict)
-    for (month, agency_id), values in deltas.items():
-        by_month[month][agency_id] = Counts.from_dict(values)
-    for month, cells in by_month.items():
-        add_to_cells(month, CountsKind.DOSSIERS, cells)
-    usage_changed = _apply_usage(usage)
-    # Procedure cells of the units whose usage changed (and their province committee).
     all_units = units()
-    targets: set[tuple[int, Period]] = set()
-    touched: dict[date, set[int]] = defaultdict(set)
-    for month, agency_id in deltas:
-        touched[month].add(agency_id)
+    for month, cells in deltas.items():
+        add_to_cells(month, {a: dict(values) for a, values in cells.items()})
+    _apply_usage(usage, all_units)
     by_path = {u.path: u.id for u in all_units.values()}
-    for month, agency_ids in touched.items():
+    targets: set[tuple[int, Period]] = set()
+    for month, cells in deltas.items():
         affected: set[int] = set()
-        for agency_id in agency_ids:
+        for agency_id in cells:
             unit = all_units.get(agency_id)
-            if unit is None:
-                continue
-            affected.add(agency_id)
-            affected.update(ancestors(unit, by_path))
-        refresh = {
-            agency_id for (m, agency_id) in usage_changed if m == month and agency_id in all_units
-        }
-        refresh |= {all_units[a].root_id for a in refresh if all_units[a].kind != "ministry"}
-        if refresh:
-            cells = procedure_cells(month, refresh, all_units)
-            store_cells(month, CountsKind.PROCEDURES, cells, replace_all=False)
+            if unit is not None:
+                affected.add(agency_id)
+                affected.update(ancestors(unit, by_path))
         for period in periods.containing(month):
             targets.update((agency_id, period) for agency_id in affected)
     rescore(targets, all_units=all_units)
 
 
-def _apply_usage(usage: Mapping[tuple[date, int, str], list[int]]) -> set[tuple[date, int]]:
-    """Add usage deltas; return the (month, agency) whose set of used procedures may change."""
-    changed: set[tuple[date, int]] = set()
+def _apply_usage(
+    usage: Mapping[tuple[date, int, str], list[int]], all_units: Mapping[int, Unit]
+) -> None:
+    """Add usage deltas (rows that drop to zero are deleted, as the full recompute never
+    stores them)."""
     by_month: dict[date, dict[tuple[int, str], list[int]]] = defaultdict(dict)
     for (month, agency_id, code), delta in usage.items():
-        if delta != [0, 0]:
+        if delta != [0, 0] and agency_id in all_units:
             by_month[month][(agency_id, code)] = delta
     for month, items in by_month.items():
-        agency_ids = {agency_id for agency_id, _code in items}
         existing = {
             (row.agency_id, row.procedure_code): row
             for row in ProcedureUsage.objects.filter(
                 month=month,
-                agency_id__in=agency_ids,
-                procedure_code__in={code for _a, code in items},
+                agency_id__in={agency_id for agency_id, _code in items},
+                procedure_code__in={code for _agency, code in items},
             )
         }
         new, updated, emptied = [], [], []
         for (agency_id, code), (online, paid) in items.items():
             row = existing.get((agency_id, code))
-            before = (row.online_dossiers > 0, row.online_payments > 0) if row else (False, False)
             if row is None:
-                row = ProcedureUsage(
-                    agency_id=agency_id,
-                    month=month,
-                    procedure_code=code,
-                    online_dossiers=online,
-                    online_payments=paid,
+                new.append(
+                    ProcedureUsage(
+                        agency_id=agency_id,
+                        root_id=all_units[agency_id].root_id,
+                        month=month,
+                        procedure_code=code,
+                        online_dossiers=online,
+                        online_payments=paid,
+                    )
                 )
-                new.append(row)
+                continue
+            row.online_dossiers += online
+            row.online_payments += paid
+            if row.online_dossiers == 0 and row.online_payments == 0:
+                emptied.append(row.pk)
             else:
-                row.online_dossiers += online
-                row.online_payments += paid
-                (
-                    emptied if row.online_dossiers == 0 and row.online_payments == 0 else updated
-                ).append(row)
-            if before != (row.online_dossiers > 0, row.online_payments > 0):
-                changed.add((month, agency_id))
+                updated.append(row)
         ProcedureUsage.objects.bulk_create(new, batch_size=2000)
         ProcedureUsage.objects.bulk_update(
             updated, ["online_dossiers", "online_payments"], batch_size=500
         )
         if emptied:
-            ProcedureUsage.objects.filter(pk__in=[row.pk for row in emptied]).delete()
-    return changed
-
-
-def now_local() -> datetime:
-    return timezone.localtime()
-
-
-__all__ = ["apply_changes", "recompute_months", "rescore", "transaction"]
+            ProcedureUsage.objects.filter(pk__in=emptied).delete()

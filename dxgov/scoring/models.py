@@ -1,10 +1,11 @@
 """Decision 766 counts and scores: per (agency, month) counts, scores per (agency, period),
 and the official scores published by DVCQG.
 
-`MonthCounts` holds every numerator and denominator of `qd766.Counts` for one agency and one
-month, in two kinds of row: `dossiers` (the agency's own dossiers received that month: additive,
-so a province's figures are the sum over its subtree) and `procedures` (the catalogue facts of
-the agency in that month: stocks counted as procedure-months, not summed over the subtree).
+`MonthCounts` holds every numerator and denominator of `qd766.Counts` that comes from dossiers,
+for one agency's own dossiers received in one month (additive: a province's figures are the sum
+over its subtree). Catalogue facts (the procedure metrics) are computed when scoring, from the
+catalogue and `ProcedureUsage` (online dossiers and payments per agency, month and TTHC); the
+`Score` row keeps the complete rolled-up counts.
 `Score` is the scorecard of an agency for a month, quarter or year, computed from the rolled-up
 counts, never by averaging scores. `OfficialScore` keeps DVCQG's published figures as sent.
 """
@@ -15,11 +16,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class CountsKind(models.TextChoices):
-    DOSSIERS = "dossiers", _("Dossiers")
-    PROCEDURES = "procedures", _("Procedures")
 
 
 class PeriodKind(models.TextChoices):
@@ -33,7 +29,6 @@ class MonthCounts(models.Model):
 
     agency = models.ForeignKey("orgunits.Agency", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()  # the first day of the month
-    kind = models.CharField(max_length=16, choices=CountsKind.choices)
     procedures_announced = models.BigIntegerField(default=0)
     procedures_announced_on_time = models.BigIntegerField(default=0)
     procedures_to_post = models.BigIntegerField(default=0)
@@ -73,19 +68,21 @@ class MonthCounts(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "month", "kind"], name="month_counts_per_agency"
+                fields=["agency", "month"], name="month_counts_per_agency"
             )
         ]
-        indexes = [models.Index(fields=["month", "kind"], name="month_counts_month")]
+        indexes = [models.Index(fields=["month"], name="month_counts_month")]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.month:%Y-%m} {self.kind}"
+        return f"{self.agency_id} {self.month:%Y-%m}"
 
 
 class ProcedureUsage(models.Model):
     """Per agency, month and procedure (TTHC): online dossiers and online payments (3.2, 3.5b)."""
 
     agency = models.ForeignKey("orgunits.Agency", on_delete=models.PROTECT, related_name="+")
+    # The province's People's Committee or the ministry the agency belongs to (for roll-ups).
+    root = models.ForeignKey("orgunits.Agency", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
     procedure_code = models.CharField(max_length=32)
     online_dossiers = models.BigIntegerField(default=0)
