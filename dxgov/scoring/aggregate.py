@@ -482,8 +482,13 @@ def rescore(
     *,
     all_units: Mapping[int, Unit] | None = None,
     rulesets: Iterable[str] = RULESETS,
+    replace_periods: bool = False,
 ) -> int:
-    """Re-score each (agency, period): dossier counts over its subtree plus its catalogue facts."""
+    """Re-score each (agency, period): dossier counts over its subtree plus its catalogue facts.
+
+    A unit without dossiers in its subtree in the period has no score (its row is removed).
+    `replace_periods` (the full recompute): the periods' scores are rebuilt from scratch.
+    """
     units_ = all_units or units()
     wanted: dict[Period, set[int]] = defaultdict(set)
     for agency_id, period in targets:
@@ -524,6 +529,8 @@ def rescore(
         for period, agency_ids in wanted.items():
             objs = []
             for agency_id in agency_ids:
+                if not any((agency_id, m) in rolled for m in period.months):
+                    continue  # no dossiers in the period (any more): no score
                 total = [0] * len(COUNT_FIELDS)
                 for month in period.months:
                     if (agency_id, month) in rolled:
@@ -553,12 +560,12 @@ def rescore(
                         computed_at=now,
                     )
                 )
-            Score.objects.filter(
-                period_kind=period.kind,
-                period_start=period.start,
-                ruleset=ruleset,
-                agency_id__in=list(agency_ids),
-            ).delete()
+            stale = Score.objects.filter(
+                period_kind=period.kind, period_start=period.start, ruleset=ruleset
+            )
+            if not replace_periods:
+                stale = stale.filter(agency_id__in=list(agency_ids))
+            stale.delete()
             write_scores(objs)
             written += len(objs)
     return written
@@ -628,7 +635,7 @@ def recompute_months(months: Iterable[date]) -> RecomputeResult:
         total += len(cells)
         for period in periods.containing(month):
             targets.update((agency_id, period) for agency_id in all_units)
-    written = rescore(targets, all_units=all_units)
+    written = rescore(targets, all_units=all_units, replace_periods=True)
     return RecomputeResult(chosen, total, written)
 
 
