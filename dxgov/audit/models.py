@@ -37,6 +37,8 @@ class EventType(models.TextChoices):
     SOURCE_CREATED = "dossier.source_created", _("Dossier source system registered")
     SOURCE_UPDATED = "dossier.source_updated", _("Dossier source system changed")
     PROCEDURES_IMPORTED = "dossier.procedures_imported", _("Procedure catalogue imported")
+    SCORES_RECOMPUTED = "scoring.recomputed", _("Decision 766 scores recomputed")
+    OFFICIAL_SCORES_IMPORTED = "scoring.official_imported", _("Official DVCQG scores imported")
 
 
 class AuditEvent(models.Model):
