@@ -31,9 +31,29 @@ class Command(BaseCommand):
     )
 
     # (option dest, method name): the first option given selects the mode.
-    MODES: tuple[tuple[str, str], ...] = (("from_dvcqg", "handle_from_dvcqg"),)
+    MODES: tuple[tuple[str, str], ...] = (
+        ("from_dvcqg", "handle_from_dvcqg"),
+        ("action", "handle_recompute"),
+        ("import_dvcqg", "handle_import_dvcqg"),
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "action",
+            nargs="?",
+            choices=["recompute"],
+            help="recompute: rebuild counts and scores from the stored dossiers (--period)",
+        )
+        parser.add_argument(
+            "--import-dvcqg",
+            nargs="+",
+            metavar="FILE",
+            type=Path,
+            help="store DVCQG responses as official scores of --agency's units; flag differences",
+        )
+        parser.add_argument(
+            "--agency", help="with --import-dvcqg: the province committee's (or ministry's) code"
+        )
         parser.add_argument(
             "--from-dvcqg",
             nargs="+",
@@ -93,6 +113,59 @@ class Command(BaseCommand):
             self.stderr.write(f"{flagged} unit score(s) differ from the recomputed score.")
             if options.get("fail_on_flag"):
                 raise SystemExit(1)
+
+    # ----------------------------------------------------------------------------------------
+    # recompute, --import-dvcqg (scoring.actions; the database)
+
+    def handle_recompute(self, options: dict[str, Any]) -> None:
+        import time
+
+        from dxgov.scoring import actions, periods
+
+        period = None
+        if options.get("period"):
+            try:
+                period = periods.parse(options["period"])
+            except periods.BadPeriod as exc:
+                raise CommandError(str(exc)) from exc
+        started = time.perf_counter()
+        result = actions.recompute(acting_user=None, period=period)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"recomputed {len(result.months)} month(s): {result.cells} agency-month cells, "
+            f"{result.scores} scores in {elapsed:.1f} s"
+        )
+
+    def handle_import_dvcqg(self, options: dict[str, Any]) -> None:
+        from django.core.exceptions import ValidationError
+
+        from dxgov.orgunits.models import Agency
+        from dxgov.scoring import actions
+
+        if not options.get("agency"):
+            raise CommandError("--import-dvcqg needs --agency CODE (the province's committee).")
+        root = Agency.objects.filter(code=options["agency"]).first()
+        if root is None:
+            raise CommandError(f"No agency with code {options['agency']}.")
+        files = []
+        for path in options["import_dvcqg"]:
+            raw = path.read_bytes() if path.exists() else b""
+            files.append((path.name, raw, _read_json(path)))
+        try:
+            result = actions.import_official(
+                acting_user=None, files=files, root=root, period_label=options.get("period")
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        for warning in result.warnings:
+            self.stderr.write(warning)
+        self.stdout.write(
+            json.dumps(
+                {"rows": result.rows, "matched": result.matched, "flagged": result.flagged},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
 
 
 def _read_json(path: Path) -> Any:
