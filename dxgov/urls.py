@@ -13,6 +13,8 @@ urlpatterns = [
     path("audit/", include("dxgov.audit.urls")),
     path("", include("dxgov.orgunits.urls")),
     path("notifications/", include("dxgov.notifications.urls")),
+    path("dossiers/", include("dxgov.dossiers.urls")),
+    path("scores/", include("dxgov.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
