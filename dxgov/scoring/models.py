@@ -67,9 +67,7 @@ class MonthCounts(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "month"], name="month_counts_per_agency"
-            )
+            models.UniqueConstraint(fields=["agency", "month"], name="month_counts_per_agency")
         ]
         indexes = [models.Index(fields=["month"], name="month_counts_month")]
 
