@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -580,7 +581,7 @@ _TRUE = frozenset({"true", "1", "yes", "TRUE", "True"})
 _FALSE = frozenset({"false", "0", "no", "FALSE", "False"})
 
 
-def from_csv_row(row: dict[str | None, Any]) -> dict[str, Any]:
+def from_csv_row(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A CSV row (every cell text) as the JSON record it stands for.
 
     Empty cells are missing values; nested lists and `processing_time` are JSON in their

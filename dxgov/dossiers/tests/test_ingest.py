@@ -45,7 +45,7 @@ def test_a_batch_is_stored_with_its_summary_and_one_audit_event(phutho_source: S
     event = AuditEvent.objects.get(event_type=EventType.DOSSIER_BATCH_RECEIVED)
     assert AuditEvent.objects.count() == events + 1
     assert event.data["accepted"] == 2 and event.data["batch_id"] == "b-1"
-    assert event.agency.code == "UBND-T25"
+    assert event.agency is not None and event.agency.code == "UBND-T25"
     dossier = Dossier.objects.get(code="H1")
     # The processing figures of the engine are stored: one day of supplement, one request.
     assert dossier.supplement_seconds == 86400 and dossier.supplement_requests == 1
@@ -243,7 +243,7 @@ def test_unreadable_bodies_are_a_400_and_keep_nothing(
     phutho_source: Source, body: bytes, content_type: str, headers: dict[str, str], message: str
 ) -> None:
     _source, token = phutho_source
-    response = bearer(token).post(URL, body, content_type=content_type, **headers)
+    response = bearer(token).post(URL, body, content_type=content_type, **headers)  # type: ignore[arg-type]
     assert response.status_code == 400, response.content
     assert message in response.json()["message"]
     assert Batch.objects.count() == 0
