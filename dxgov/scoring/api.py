@@ -30,12 +30,9 @@ router = Router(tags=["scores"])
 
 def _period(filters: PeriodFilter) -> Period:
     try:
-        period = reports.choose_period(filters.period, filters.kind)
+        return reports.choose_period(filters.period, filters.kind)
     except periods.BadPeriod as exc:
         raise Http404(str(exc)) from exc
-    if period is None:
-        raise Http404(_("No scores yet: scores appear once dossiers are received."))
-    return period
 
 
 def _agency(code: str) -> Agency:
@@ -61,8 +58,8 @@ def unit(request: HttpRequest, code: str, filters: Query[PeriodFilter]) -> dict[
 @router.get("/scores/compare", response=CompareOut, summary="Two units side by side")
 def compare(request: HttpRequest, filters: Query[CompareFilter]) -> dict[str, Any]:
     period = _period(filters)
-    first, second = _agency(filters.a), _agency(filters.b)
-    units = [reports.unit_report(agency, period).as_json() for agency in (first, second)]
+    codes = [code for code in (filters.a, filters.b) if code]
+    units = [reports.unit_report(_agency(code), period).as_json() for code in codes]
     return {"period": period.label, "units": units}
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from dxgov.dossiers.models import Dossier, Procedure
 from dxgov.orgunits.models import Agency, AgencyKind
@@ -48,12 +49,14 @@ def latest_period(kind: str) -> Period | None:
     return None if start is None else Period(kind, start)
 
 
-def choose_period(text: str | None, kind: str | None = None) -> Period | None:
+def choose_period(text: str | None, kind: str | None = None) -> Period:
     """The period asked for ("2026-08", "2026-Q3", "2026"), else the latest scored one of
-    `kind` (month by default). `periods.BadPeriod` for text that is not a period."""
+    `kind` (month by default), else the current one. `periods.BadPeriod` for text that is not
+    a period."""
     if text:
         return periods.parse(text)
-    return latest_period(kind if kind in periods.KINDS else "month")
+    chosen = kind if kind in periods.KINDS else "month"
+    return latest_period(chosen) or periods.of(chosen, timezone.localdate())
 
 
 # --- ranking ------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ class RankingFilter(PeriodFilter):
 
 
 class CompareFilter(PeriodFilter):
-    a: str = Field(..., min_length=1, max_length=32, description="first agency code")
-    b: str = Field(..., min_length=1, max_length=32, description="second agency code")
+    a: str | None = Field(None, max_length=32, description="first agency code")
+    b: str | None = Field(None, max_length=32, description="second agency code")
 
 
 class DossierFilter(PeriodFilter):

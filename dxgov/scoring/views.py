@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 RANKED = {"provinces", "ministries"}
 
 
-def _period(request: HttpRequest) -> Period | None:
+def _period(request: HttpRequest) -> Period:
     text = request.GET.get("period", "").strip()
     kind = request.GET.get("kind", "month")
     try:
@@ -80,15 +80,15 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if kind not in RANKED:
         kind = "provinces"
     period = _period(request)
-    rows = reports.ranking(period, kind) if period else []
+    rows = reports.ranking(period, kind)
     context = {
         "period": period,
         "of": kind,
         "rows": rows,
         "groups": [(g, GROUP_LABELS[g]) for g in reports.GROUPS],
         "kinds": KIND_LABELS.items(),
-        "kind": period.kind if period else request.GET.get("kind", "month"),
-        "choices": _period_choices(period.kind if period else "month"),
+        "kind": period.kind,
+        "choices": _period_choices(period.kind),
         "chart": json.dumps(
             {"labels": [r.name for r in rows], "values": [float(r.total) for r in rows]},
             ensure_ascii=False,
@@ -104,8 +104,6 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     if kind not in RANKED:
         kind = "provinces"
     period = _period(request)
-    if period is None:
-        raise Http404(_("No scores yet."))
     rows = reports.ranking(period, kind)
     name = f"xep-hang-766-{kind}-{period.label}"
     if fmt == "json":
@@ -132,9 +130,9 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     period = _period(request)
-    report = reports.unit_report(agency, period) if period else None
+    report = reports.unit_report(agency, period)
     chart = {}
-    if report is not None:
+    if report.score is not None:
         chart = {
             "labels": [p.label for p, _total in report.trend],
             "values": [None if t is None else float(t) for _period, t in report.trend],
@@ -145,8 +143,8 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         "report": report,
         "may_drill": in_scope(request.user, agency),
         "kinds": KIND_LABELS.items(),
-        "kind": period.kind if period else "month",
-        "choices": _period_choices(period.kind if period else "month"),
+        "kind": period.kind,
+        "choices": _period_choices(period.kind),
         "chart": json.dumps(chart, ensure_ascii=False),
         "count_labels": COUNT_LABELS,
     }
@@ -158,8 +156,6 @@ def unit_export(request: HttpRequest, code: str) -> HttpResponse:
     fmt = _format(request)
     agency = _agency(code)
     period = _period(request)
-    if period is None:
-        raise Http404(_("No scores yet."))
     report = reports.unit_report(agency, period)
     name = f"chi-so-766-{agency.code}-{period.label}"
     if fmt == "json":
@@ -210,8 +206,6 @@ def unit_export(request: HttpRequest, code: str) -> HttpResponse:
 def dossiers(request: HttpRequest, code: str) -> HttpResponse:
     agency = access_agency(request.user, code)
     period = _period(request)
-    if period is None:
-        raise Http404(_("No scores yet."))
     metric = request.GET.get("metric", "2.1")
     part = request.GET.get("part", "numerator")
     try:
@@ -237,7 +231,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     second_code = request.GET.get("b", "").strip()
     period = _period(request)
     result = None
-    if first_code and second_code and period is not None:
+    if first_code and second_code:
         result = reports.compare(_agency(first_code), _agency(second_code), period)
     context = {
         "a": first_code,
@@ -245,8 +239,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         "period": period,
         "result": result,
         "kinds": KIND_LABELS.items(),
-        "kind": period.kind if period else "month",
-        "choices": _period_choices(period.kind if period else "month"),
+        "kind": period.kind,
+        "choices": _period_choices(period.kind),
         "provinces": reports.peers("provinces").order_by("name"),
         "ministries": reports.peers("ministries").order_by("name"),
     }

@@ -343,6 +343,14 @@ PAGES: dict[str, dict[str, Rule]] = {
     # Sources' data quality: a province sees its own sources, central roles all of them.
     "dossiers:source_list": {"GET": Rule()},
     "dossiers:source_detail": {"GET": Rule(obj="source")},
+    # Decision 766 scores are national figures for every signed-in user; the dossiers behind
+    # a count are the agency's (scoped).
+    "scoring:ranking": {"GET": Rule()},
+    "scoring:ranking_export": {"GET": Rule()},
+    "scoring:compare": {"GET": Rule()},
+    "scoring:unit": {"GET": Rule(obj="agency_entry")},
+    "scoring:unit_export": {"GET": Rule(obj="agency_entry")},
+    "scoring:dossiers": {"GET": Rule(obj="agency")},
 }
 
 API: dict[tuple[str, str], Rule] = {
@@ -436,6 +444,10 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/dossiers/batches"): Rule(who=frozenset(), body=_batch),
     ("GET", "/api/v1/dossiers/batches/{id}"): Rule(obj="batch"),
     ("GET", "/api/v1/dossiers/batches/{id}/quarantine"): Rule(obj="batch"),
+    ("GET", "/api/v1/scores/ranking"): Rule(),
+    ("GET", "/api/v1/scores/compare"): Rule(),
+    ("GET", "/api/v1/scores/units/{code}"): Rule(obj="agency_entry"),
+    ("GET", "/api/v1/scores/units/{code}/dossiers"): Rule(obj="agency"),
 }
 
 # --- objects -----------------------------------------------------------------------------
