@@ -563,7 +563,7 @@ def _dossier(
     rating = None
     if done and rng.random() < 0.25:
         rating = rng.choices((5, 4, 3, 2, 1), (0.6, 0.25, 0.08, 0.04, 0.03))[0]
-    petitions = []
+    petitions: list[dict[str, Any]] = []
     if rng.random() < 0.004:
         asked = received + timedelta(days=rng.randint(1, 20))
         if asked <= cutoff_at:

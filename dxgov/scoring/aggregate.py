@@ -515,11 +515,11 @@ def rescore(
         if agency_id not in ancestry:
             ancestry[agency_id] = ancestors(unit, by_path)
         for target in (agency_id, *ancestry[agency_id]):
-            key = (target, month)
-            if key in rolled:
-                _add(rolled[key], values)
+            cell = (target, month)
+            if cell in rolled:
+                _add(rolled[cell], values)
             else:
-                rolled[key] = list(values)
+                rolled[cell] = list(values)
     facts = ProcedureFacts(units_)
     facts.load_usage(months, None if every_root else roots)
     now = timezone.now()
@@ -536,11 +536,11 @@ def rescore(
                     if (agency_id, month) in rolled:
                         _add(total, rolled[(agency_id, month)])
                     _add(total, facts.vector(units_[agency_id], month))
-                key = (ruleset, period.kind, tuple(total))
-                card = cards.get(key)
+                memo = (ruleset, period.kind, tuple(total))
+                card = cards.get(memo)
                 if card is None:
                     counts = Counts(*total)
-                    card = cards[key] = qd766.score(counts, ruleset, period=period.kind)  # type: ignore[arg-type]
+                    card = cards[memo] = qd766.score(counts, ruleset, period=period.kind)  # type: ignore[arg-type]
                 groups = {g.code: g.points for g in card.groups}
                 objs.append(
                     Score(

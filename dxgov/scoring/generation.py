@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from dxgov.dossiers import generate
 from dxgov.dossiers.generate import AgencyRef
@@ -65,10 +65,14 @@ def _open(path: Path | str, compress: bool) -> IO[bytes]:
         import sys
 
         stream: IO[bytes] = sys.stdout.buffer
-        return gzip.GzipFile(fileobj=stream, mode="wb") if compress else stream
+        if compress:
+            return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="wb"))
+        return stream
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return gzip.open(target, "wb") if compress else target.open("wb")
+    if compress:
+        return cast(IO[bytes], gzip.open(target, "wb"))
+    return target.open("wb")
 
 
 def ndjson_lines(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
