@@ -9,7 +9,10 @@ import json
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dxgov.accounts.actions import create_token
 from dxgov.accounts.models import User
@@ -289,3 +292,46 @@ def test_a_failing_hook_rolls_the_batch_back(phutho_source: Source, own_hooks_on
     with pytest.raises(RuntimeError):
         send(phutho_source[1], "b-1", [make_record("H1")])
     assert Batch.objects.count() == 0 and Dossier.objects.count() == 0
+
+
+BODY_TYPES = ["application/json", "application/x-ndjson", "text/csv", "text/plain"]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=20,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    body=st.binary(max_size=300)
+    | json_values.map(lambda v: json.dumps(v).encode())
+    | st.lists(json_values, max_size=4).map(
+        lambda rs: json.dumps(
+            {"schema": "dxgov.dossier/1", "batch_id": "fuzz", "records": rs}
+        ).encode()
+    ),
+    content_type=st.sampled_from(BODY_TYPES),
+    gzipped=st.booleans(),
+)
+def test_garbage_bodies_never_fail_the_server(
+    phutho_source: Source, body: bytes, content_type: str, gzipped: bool
+) -> None:
+    _source, token = phutho_source
+    headers = {"HTTP_CONTENT_ENCODING": "gzip"} if gzipped else {}
+    with transaction.atomic():
+        response = bearer(token).post(
+            f"{URL}?batch_id=fuzz&schema=dxgov.dossier/1",
+            gzip.compress(body) if gzipped else body,
+            content_type=content_type,
+            **headers,  # type: ignore[arg-type]
+        )
+        transaction.set_rollback(True)
+    assert response.status_code in {200, 201, 400}, response.content
+    assert response["Content-Type"].startswith("application/json")
+    if response.status_code == 400:
+        assert response.json()["message"]
