@@ -241,12 +241,20 @@ def ancestors(unit: Unit, by_path: Mapping[str, int]) -> list[int]:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Active procedures as (info, owner agency id, owner path)."""
+    """Active procedures as (info, owner agency id, owner path), and a stamp that changes when
+    the catalogue does (its size and last change)."""
 
     items: tuple[tuple[qd766.ProcedureInfo, int | None, str], ...]
+    stamp: tuple[int, str] = (0, "")
 
     @classmethod
     def load(cls) -> Catalogue:
+        from django.db.models import Count, Max
+
+        summary = Procedure.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+        stamp = (int(summary["n"] or 0), str(summary["last"]))
+        if _CATALOGUE_CACHE and _CATALOGUE_CACHE[0].stamp == stamp:
+            return _CATALOGUE_CACHE[0]
         found = []
         for procedure in Procedure.objects.filter(active=True).select_related("owner"):
             info = qd766.ProcedureInfo(
@@ -267,7 +275,16 @@ class Catalogue:
             found.append(
                 (info, procedure.owner_id, procedure.owner.path if procedure.owner else "")
             )
-        return cls(tuple(found))
+        catalogue = cls(tuple(found), stamp)
+        _CATALOGUE_CACHE[:] = [catalogue]
+        _GROUP_CACHE.clear()
+        return catalogue
+
+
+# The last catalogue loaded, and its procedures' facts summed by (level, owner) per month: the
+# same for every batch until the catalogue changes (per process; the stamp guards staleness).
+_CATALOGUE_CACHE: list[Catalogue] = []
+_GROUP_CACHE: dict[tuple[tuple[int, str], date], dict[tuple[str, int | None], list[int]]] = {}
 
 
 def in_scope(unit: Unit, level: str, owner_id: int | None, owner_path: str, root_path: str) -> bool:
@@ -309,6 +326,9 @@ class ProcedureFacts:
         self._usage: dict[tuple[int, date], tuple[int, int]] = {}
 
     def _month_groups(self, month: date) -> dict[tuple[str, int | None], list[int]]:
+        cached = _GROUP_CACHE.get((self.catalogue.stamp, month))
+        if cached is not None:
+            return cached
         if month not in self._groups:
             groups: dict[tuple[str, int | None], list[int]] = {}
             last = periods.month_end(month)
@@ -317,6 +337,7 @@ class ProcedureFacts:
                 total = groups.setdefault((info.level, owner), [0] * len(COUNT_FIELDS))
                 _add(total, _vector(facts))
             self._groups[month] = groups
+            _GROUP_CACHE[(self.catalogue.stamp, month)] = groups
         return self._groups[month]
 
     def _key(self, unit: Unit) -> tuple[str, int]:
@@ -430,27 +451,34 @@ def store_cells(month: date, cells: Mapping[int, Counts]) -> None:
 
 
 def add_to_cells(month: date, deltas: Mapping[int, Mapping[str, int]]) -> None:
-    """Add deltas to a month's cells (creating missing ones, dropping emptied ones)."""
-    existing = {
-        cell.agency_id: cell
-        for cell in MonthCounts.objects.filter(month=month, agency_id__in=list(deltas))
-    }
-    new, changed, emptied = [], [], []
-    for agency_id, delta in deltas.items():
-        cell = existing.get(agency_id)
-        if cell is None:
-            new.append(MonthCounts(agency_id=agency_id, month=month, **delta))
-            continue
-        for name, value in delta.items():
-            setattr(cell, name, getattr(cell, name) + value)
-        if any(getattr(cell, name) for name in COUNT_FIELDS):
-            changed.append(cell)
-        else:
-            emptied.append(cell.pk)
-    MonthCounts.objects.bulk_create(new, batch_size=2000)
-    MonthCounts.objects.bulk_update(changed, list(COUNT_FIELDS), batch_size=500)
-    if emptied:
-        MonthCounts.objects.filter(pk__in=emptied).delete()
+    """Add deltas to a month's cells in one upsert (creating missing ones), then drop the cells
+    left at zero (the full recompute never stores them)."""
+    if not deltas:
+        return
+    table = MonthCounts._meta.db_table
+    columns = ", ".join(COUNT_FIELDS)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNT_FIELDS)
+    day = connection.ops.adapt_datefield_value(month)
+    values = [
+        [agency_id, day, *(int(delta.get(name, 0)) for name in COUNT_FIELDS)]
+        for agency_id, delta in deltas.items()
+    ]
+    row = "(" + ", ".join(["%s"] * (len(COUNT_FIELDS) + 2)) + ")"
+    zero = " AND ".join(f"{name} = 0" for name in COUNT_FIELDS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (agency_id, month, {columns}) "  # noqa: S608 (fixed names)
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT (agency_id, month) DO UPDATE SET {updates}",
+                [value for line in chunk for value in line],
+            )
+        ids = ", ".join(str(int(agency_id)) for agency_id in deltas)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) AND {zero}",  # noqa: S608
+            [day],
+        )
 
 
 def store_usage(
@@ -706,45 +734,30 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
 def _apply_usage(
     usage: Mapping[tuple[date, int, str], list[int]], all_units: Mapping[int, Unit]
 ) -> None:
-    """Add usage deltas (rows that drop to zero are deleted, as the full recompute never
-    stores them)."""
-    by_month: dict[date, dict[tuple[int, str], list[int]]] = defaultdict(dict)
-    for (month, agency_id, code), delta in usage.items():
-        if delta != [0, 0] and agency_id in all_units:
-            by_month[month][(agency_id, code)] = delta
-    for month, items in by_month.items():
-        existing = {
-            (row.agency_id, row.procedure_code): row
-            for row in ProcedureUsage.objects.filter(
-                month=month,
-                agency_id__in={agency_id for agency_id, _code in items},
-                procedure_code__in={code for _agency, code in items},
-            )
-        }
-        new, updated, emptied = [], [], []
-        for (agency_id, code), (online, paid) in items.items():
-            row = existing.get((agency_id, code))
-            if row is None:
-                new.append(
-                    ProcedureUsage(
-                        agency_id=agency_id,
-                        root_id=all_units[agency_id].root_id,
-                        month=month,
-                        procedure_code=code,
-                        online_dossiers=online,
-                        online_payments=paid,
-                    )
+    """Add usage deltas in one upsert per month; rows that drop to zero are deleted, as the
+    full recompute never stores them."""
+    table = ProcedureUsage._meta.db_table
+    by_month: dict[date, list[list[Any]]] = defaultdict(list)
+    for (month, agency_id, code), (online, paid) in usage.items():
+        if (online or paid) and agency_id in all_units:
+            by_month[month].append([agency_id, all_units[agency_id].root_id, code, online, paid])
+    with connection.cursor() as cursor:
+        for month, lines in by_month.items():
+            day = connection.ops.adapt_datefield_value(month)
+            for start in range(0, len(lines), 1000):
+                chunk = lines[start : start + 1000]
+                cursor.execute(
+                    f"INSERT INTO {table} "  # noqa: S608 (fixed names)
+                    "(agency_id, root_id, procedure_code, online_dossiers, online_payments, month) "
+                    f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
+                    "ON CONFLICT (agency_id, month, procedure_code) DO UPDATE SET "
+                    f"online_dossiers = {table}.online_dossiers + excluded.online_dossiers, "
+                    f"online_payments = {table}.online_payments + excluded.online_payments",
+                    [value for line in chunk for value in (*line, day)],
                 )
-                continue
-            row.online_dossiers += online
-            row.online_payments += paid
-            if row.online_dossiers == 0 and row.online_payments == 0:
-                emptied.append(row.pk)
-            else:
-                updated.append(row)
-        ProcedureUsage.objects.bulk_create(new, batch_size=2000)
-        ProcedureUsage.objects.bulk_update(
-            updated, ["online_dossiers", "online_payments"], batch_size=500
-        )
-        if emptied:
-            ProcedureUsage.objects.filter(pk__in=emptied).delete()
+            ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
+            cursor.execute(
+                f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) "  # noqa: S608
+                "AND online_dossiers = 0 AND online_payments = 0",
+                [day],
+            )
