@@ -15,20 +15,20 @@ from dxgov.orgunits.models import Agency
 from dxgov.scoring import periods, reports
 from dxgov.scoring.periods import Period
 from dxgov.scoring.schemas import (
-    CompareFilter,
-    CompareOut,
-    DossierFilter,
-    DossierPage,
-    PeriodFilter,
-    RankingFilter,
-    RankingOut,
-    UnitOut,
+    ScoreCompareFilter,
+    ScoreCompareOut,
+    ScoreDossierFilter,
+    ScoreDossierPage,
+    ScorePeriodFilter,
+    ScoreRankingFilter,
+    ScoreRankingOut,
+    ScoreUnitOut,
 )
 
 router = Router(tags=["scores"])
 
 
-def _period(filters: PeriodFilter) -> Period:
+def _period(filters: ScorePeriodFilter) -> Period:
     try:
         return reports.choose_period(filters.period, filters.kind)
     except periods.BadPeriod as exc:
@@ -42,21 +42,21 @@ def _agency(code: str) -> Agency:
     return agency
 
 
-@router.get("/scores/ranking", response=RankingOut, summary="Provinces or ministries, ranked")
-def ranking(request: HttpRequest, filters: Query[RankingFilter]) -> dict[str, Any]:
+@router.get("/scores/ranking", response=ScoreRankingOut, summary="Provinces or ministries, ranked")
+def ranking(request: HttpRequest, filters: Query[ScoreRankingFilter]) -> dict[str, Any]:
     period = _period(filters)
     rows = reports.ranking(period, filters.of)
     return {"period": period.label, "of": filters.of, "rows": [r.as_json() for r in rows]}
 
 
-@router.get("/scores/units/{code}", response=UnitOut, summary="A unit's scorecard")
-def unit(request: HttpRequest, code: str, filters: Query[PeriodFilter]) -> dict[str, Any]:
+@router.get("/scores/units/{code}", response=ScoreUnitOut, summary="A unit's scorecard")
+def unit(request: HttpRequest, code: str, filters: Query[ScorePeriodFilter]) -> dict[str, Any]:
     agency = _agency(code)
     return reports.unit_report(agency, _period(filters)).as_json()
 
 
-@router.get("/scores/compare", response=CompareOut, summary="Two units side by side")
-def compare(request: HttpRequest, filters: Query[CompareFilter]) -> dict[str, Any]:
+@router.get("/scores/compare", response=ScoreCompareOut, summary="Two units side by side")
+def compare(request: HttpRequest, filters: Query[ScoreCompareFilter]) -> dict[str, Any]:
     period = _period(filters)
     codes = [code for code in (filters.a, filters.b) if code]
     units = [reports.unit_report(_agency(code), period).as_json() for code in codes]
@@ -65,10 +65,10 @@ def compare(request: HttpRequest, filters: Query[CompareFilter]) -> dict[str, An
 
 @router.get(
     "/scores/units/{code}/dossiers",
-    response=DossierPage,
+    response=ScoreDossierPage,
     summary="The dossiers behind a metric's numerator or denominator (codes only)",
 )
-def dossiers(request: HttpRequest, code: str, filters: Query[DossierFilter]) -> dict[str, Any]:
+def dossiers(request: HttpRequest, code: str, filters: Query[ScoreDossierFilter]) -> dict[str, Any]:
     agency = access_agency(request.user, code)
     period = _period(filters)
     try:

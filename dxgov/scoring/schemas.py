@@ -13,30 +13,30 @@ Period = Field(
 )
 
 
-class PeriodFilter(Schema):
+class ScorePeriodFilter(Schema):
     period: str | None = Period
     kind: Literal["month", "quarter", "year"] = Field(
         "month", description="with no period: the latest of this kind"
     )
 
 
-class RankingFilter(PeriodFilter):
+class ScoreRankingFilter(ScorePeriodFilter):
     of: Literal["provinces", "ministries"] = "provinces"
 
 
-class CompareFilter(PeriodFilter):
+class ScoreCompareFilter(ScorePeriodFilter):
     a: str | None = Field(None, max_length=32, description="first agency code")
     b: str | None = Field(None, max_length=32, description="second agency code")
 
 
-class DossierFilter(PeriodFilter):
+class ScoreDossierFilter(ScorePeriodFilter):
     metric: str = Field("2.1", max_length=8, description="metric code, e.g. 2.1")
     part: Literal["numerator", "denominator"] = "numerator"
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=500)
 
 
-class RowOut(Schema):
+class ScoreRowOut(Schema):
     rank: int
     code: str
     name: str
@@ -50,20 +50,20 @@ class RowOut(Schema):
     dossiers_received: int
 
 
-class RankingOut(Schema):
+class ScoreRankingOut(Schema):
     period: str | None
     of: str
-    rows: list[RowOut]
+    rows: list[ScoreRowOut]
 
 
-class GroupOut(Schema):
+class ScoreGroupOut(Schema):
     code: str
     label: str
     points: float
     max: int
 
 
-class MetricOut(Schema):
+class ScoreMetricOut(Schema):
     code: str
     label: str
     group: str
@@ -74,17 +74,17 @@ class MetricOut(Schema):
     max: int
 
 
-class RankOut(Schema):
+class ScoreRankOut(Schema):
     rank: int
     of: int
 
 
-class TrendOut(Schema):
+class ScoreTrendOut(Schema):
     period: str
     total: float | None
 
 
-class OfficialOut(Schema):
+class ScoreOfficialOut(Schema):
     group: str
     label: str
     official: float | None
@@ -94,25 +94,25 @@ class OfficialOut(Schema):
     flagged: bool
 
 
-class UnitOut(Schema):
+class ScoreUnitOut(Schema):
     code: str
     name: str
     period: str
     total: float | None
-    rank: RankOut | None
-    groups: list[GroupOut]
-    metrics: list[MetricOut]
-    trend: list[TrendOut]
-    children: list[RowOut]
-    official: list[OfficialOut]
+    rank: ScoreRankOut | None
+    groups: list[ScoreGroupOut]
+    metrics: list[ScoreMetricOut]
+    trend: list[ScoreTrendOut]
+    children: list[ScoreRowOut]
+    official: list[ScoreOfficialOut]
 
 
-class CompareOut(Schema):
+class ScoreCompareOut(Schema):
     period: str
-    units: list[UnitOut]
+    units: list[ScoreUnitOut]
 
 
-class DossierOut(Schema):
+class ScoreDossierOut(Schema):
     code: str
     procedure_code: str
     agency_code: str
@@ -121,11 +121,11 @@ class DossierOut(Schema):
     status: str
 
 
-class DossierPage(Schema):
+class ScoreDossierPage(Schema):
     metric: str
     part: str
     count_field: str
     count: int
     page: int
     page_size: int
-    items: list[DossierOut]
+    items: list[ScoreDossierOut]
