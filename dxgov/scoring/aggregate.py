@@ -69,9 +69,10 @@ def dossier_sql() -> str:
         "(CASE WHEN d.end_at IS NOT NULL AND d.end_at <= %(as_of)s THEN d.end_at "
         "ELSE %(as_of)s END) <= d.effective_due))"
     )
+    # CASE, not AND: the history is cast to text only for the rare single-request rows.
     supplement_open = (
-        "(d.supplement_requests = 1 AND "
-        "CAST(d.status_history AS TEXT) NOT LIKE '%%supplement_completed%%')"
+        "(CASE WHEN d.supplement_requests = 1 THEN "
+        "CAST(d.status_history AS TEXT) NOT LIKE '%%supplement_completed%%' ELSE FALSE END)"
     )
     finished = f"(d.end_at IS NOT NULL AND d.end_at <= %(as_of)s AND NOT {supplement_open})"
     paper = "COALESCE(p.requires_paper_result, FALSE)"
@@ -622,7 +623,7 @@ def write_scores(objs: list[Score]) -> None:
     slowly), bulk_create elsewhere."""
     if not objs:
         return
-    if connection.vendor != "postgresql" or len(objs) < 200:
+    if connection.vendor != "postgresql" or len(objs) < 20:
         Score.objects.bulk_create(objs, batch_size=2000)
         return
     columns = ", ".join(_SCORE_COLUMNS)
@@ -699,7 +700,8 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
         as_of = periods.month_as_of(month)
         counts = rows.row_counts(row, paper=row["procedure_code"] in paper, as_of=as_of)
         cell = deltas[month][row["agency_id"]]
-        for name, value in counts.as_dict().items():
+        for name in rows.DOSSIER_FIELDS:  # (dataclasses.asdict deep-copies: too slow here)
+            value = getattr(counts, name)
             if value:
                 cell[name] += sign * value
         online = int(row.get("channel") == qd766.CHANNEL_ONLINE)

@@ -456,9 +456,14 @@ def _line(samples: list[float]) -> str:
 
 
 def _batch_records(source: SourceSystem, count: int, attempt: int) -> Iterator[dict[str, Any]]:
-    """New versions of stored dossiers of the source: finished now, with a later updated_at."""
+    """New versions of stored dossiers of the source received in December 2025: finished, with
+    a later updated_at."""
     stamp = timezone.localtime().replace(microsecond=0) + timedelta(seconds=attempt)
-    rows = Dossier.objects.filter(source=source, code__startswith="S-").values(
+    # One month's dossiers (a source sends what changed lately): the month, quarter and year
+    # are re-scored for the units the batch touches.
+    rows = Dossier.objects.filter(
+        source=source, code__startswith="S", received_month=date(2025, 12, 1)
+    ).values(
         "code",
         "procedure_code",
         "agency__code",
