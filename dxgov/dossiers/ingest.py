@@ -1,6 +1,6 @@
 """Ingestion of dossier batches: decoding, validation, upsert, quarantine, counts.
 
-The write path (see docs/adr/0006-dossier-ingestion.md):
+The write path (see docs/adr/0011-dossier-ingestion.md):
 
 1. Decode the body (JSON, NDJSON or CSV; gzip) into `(position, where, raw)` items
    (`decode_*`, pure). A line that is not JSON becomes an item with a parse error.

@@ -18,7 +18,7 @@ class SourceSystem(models.Model):
 
     It may report for the agencies in `agencies` and everything below them in the agency
     tree. It authenticates with the API tokens of its technical user (`user`), a user with
-    no agency and the viewer role, so that the token reads nothing else (see ADR 6).
+    no agency and the viewer role, so that the token reads nothing else (see ADR 11).
     """
 
     code = models.CharField(_("code"), max_length=32, unique=True)

@@ -3,7 +3,7 @@
 `validate(raw, where)` turns one decoded JSON value into a `DossierRecord`, or into a list of
 errors, each with the precise path of the offending value (`records[12].fees[0].amount: must be
 ≥ 0`). It never raises, whatever it is given. Hand-written rather than pydantic, with fast paths
-for the nested lists that build no error path unless something is wrong (see ADR 6).
+for the nested lists that build no error path unless something is wrong (see ADR 11).
 
 Personal data (Decree 13/2023) is refused: a key naming a citizen's identity, name or contact
 details (`citizen_id`, `cccd`, `ho_ten`, `phone`, …) anywhere in the record makes it invalid,
