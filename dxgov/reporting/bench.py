@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from dxgov.accounts.models import User
 from dxgov.accounts.testing import client_for
+from dxgov.audit.record import audit_disabled
 from dxgov.core.bench import machine, median_p95, timed, write_section
 from dxgov.core.demo import load_demo_users
 from dxgov.indicators import actions as indicator_actions
@@ -226,6 +227,23 @@ def bench_form(*, size: int, history: int, repeat: int, out: Callable[[str], Non
         again += timed(partial(save, period.code, changed), 1, warmup=0)
     row(f"save_values, first save of {size} values", first)
     row(f"save_values, re-save with {max(1, size // 10)} changed", again)
+    # The audit's share of a save: the same first save with recording off (benchmark only),
+    # alternating with recording on so both see the same machine load.
+    audited: list[float] = []
+    unaudited: list[float] = []
+    for _ in range(repeat):
+        period = _free_period(definition, period)
+        audited += timed(partial(save, period.code, _inputs(indicators, period.index)), 1, warmup=0)
+        period = _free_period(definition, period)
+        with audit_disabled():
+            unaudited += timed(
+                partial(save, period.code, _inputs(indicators, period.index)), 1, warmup=0
+            )
+    row(f"save_values of {size} values, audit on", audited)
+    row(f"save_values of {size} values, audit off (benchmark only)", unaudited)
+    ratio = median_p95(audited)[0] / max(median_p95(unaudited)[0], 1e-9)
+    lines.append(f"| audit overhead on a form save: ×{ratio:.2f} | | |")
+    out(lines[-1])
     # Over HTTP (Django test client, in process): the htmx check and the form's POST.
     logging.getLogger("dxgov.request").setLevel(logging.WARNING)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
