@@ -292,3 +292,25 @@ def test_a_configured_holiday_moves_the_deadline(
     assert actions.due_date_of(definition, period) == date(2026, 3, 18)
     with pytest.raises(PermissionDenied):
         actions.set_holiday(acting_user=phutho_officer, day=date(2026, 3, 17), name="x")
+
+
+def test_the_holidays_command_lists_and_adds(coordinator: User) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("holidays", "list", "--year", "2026", stdout=out)
+    assert "2026-02-17" in out.getvalue()  # Tết
+    call_command(
+        "holidays",
+        "add",
+        "2026-01-02",
+        "Nghỉ bù Tết Dương lịch",
+        "--user",
+        coordinator.username,
+        stdout=io.StringIO(),
+    )
+    again = io.StringIO()
+    call_command("holidays", "list", "--year", "2026", stdout=again)
+    assert "2026-01-02  Nghỉ bù Tết Dương lịch" in again.getvalue()
