@@ -15,11 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from dxgov.accounts.models import User
 from dxgov.core.demo import DEMO_PASSWORD, load_demo_users
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.orgunits.models import OrgUnit
+
+# No per-example deadline: CI machines are shared and a slow example is not a wrong one. In
+# CI the examples are derived from each test (derandomize), so a failure reproduces anywhere.
+hypothesis_settings.register_profile(
+    "dxgov", deadline=None, derandomize=os.environ.get("CI") == "true"
+)
+hypothesis_settings.load_profile("dxgov")
 
 
 def _load_reference_data() -> None:
