@@ -7,16 +7,22 @@ from django.utils import timezone
 
 from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
 from dxgov.directives.demo import load_directive_demo
+from dxgov.dossiers.models import Dossier
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.reporting import generate
 from dxgov.reporting.demo import describe, load_reporting_demo
 from dxgov.reporting.periods import parse_period
+from dxgov.scoring import demo as scoring_demo
+from dxgov.scoring import generation
+
+# ~46 M dossiers a year nationally × this: about 1,700 a month, enough for every unit to rank.
+DEMO_DOSSIER_SCALE = 0.00045
 
 
 class Command(BaseCommand):
     help = (
         "Load reference data (units, agencies), demo accounts, demo directives and tasks, and "
-        "demo indicators, targets and reports. "
+        "demo indicators, targets and reports, and generated dossiers with their 766 scores. "
         "Safe to run again."
     )
 
@@ -70,3 +76,23 @@ class Command(BaseCommand):
             commune_months=options["commune_months"],
         )
         self.stdout.write(f"\ndemo indicators and reports: {describe(reporting)}")
+        self._dossiers()
+
+    def _dossiers(self) -> None:
+        """Generated dossiers of the last three months for every unit, at a small scale,
+        received through the ingestion action (validation, audit, incremental 766 scores)."""
+        if Dossier.objects.exists():
+            self.stdout.write("demo dossiers: already loaded")
+            return
+        today = timezone.localdate()
+        months = sorted({(today.month - back - 1) % 12 + 1 for back in range(3)})
+        if today.month < 3:
+            months = [today.month]  # the generator works within one year
+        procedures, plans, pairs = generation.generated(
+            year=today.year, scale=DEMO_DOSSIER_SCALE, seed=2025, until=today, months=months
+        )
+        counts = scoring_demo.ingest(procedures, plans, pairs, batch=2000, prefix="demo")
+        self.stdout.write(
+            f"demo dossiers: {sum(counts.values())} records from {len(counts)} source systems "
+            f"(months {', '.join(map(str, months))} of {today.year}), scored as they arrived"
+        )
