@@ -100,6 +100,15 @@ def tamper(events: list[dict[str, Any]], op: tuple[str, int, int]) -> list[dict[
             if k > i:
                 events[k]["prev_hash"] = events[k - 1]["hash"]
             events[k]["hash"] = event_hash(events[k])
+    elif kind == "forge" and i + 1 < len(events):  # a forged event the chain skips over
+        before = events[i - 1]["hash"] if i else GENESIS_HASH
+        events[i].update(reason="forged", prev_hash="e" * 64)
+        events[i]["hash"] = event_hash(events[i])
+        events[i + 1]["prev_hash"] = before
+        for k in range(i + 1, len(events)):
+            if k > i + 1:
+                events[k]["prev_hash"] = events[k - 1]["hash"]
+            events[k]["hash"] = event_hash(events[k])
     elif kind == "delete":
         del events[i]
     elif kind == "swap" and i != j:
@@ -115,7 +124,7 @@ def tamper(events: list[dict[str, Any]], op: tuple[str, int, int]) -> list[dict[
 
 ops = st.lists(
     st.tuples(
-        st.sampled_from(["alter", "rehash", "relink", "delete", "swap", "append"]),
+        st.sampled_from(["alter", "rehash", "relink", "forge", "delete", "swap", "append"]),
         st.integers(min_value=0, max_value=1000),
         st.integers(min_value=0, max_value=1000),
     ),
