@@ -106,15 +106,25 @@ def iter_events(
 @contextlib.contextmanager
 def _snapshot() -> Iterator[None]:
     """One consistent view of head, checkpoints and events while verifying, so events
-    appended meanwhile are not taken for insertions beyond the head."""
+    appended meanwhile are not taken for insertions beyond the head. Writers are not held
+    up: PostgreSQL reads a REPEATABLE READ snapshot, SQLite (in WAL mode) a deferred read
+    transaction (not Django's atomic, which this project makes BEGIN IMMEDIATE)."""
     if connection.in_atomic_block:
         yield  # the caller's transaction decides what is seen
         return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
         yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
 
 
 def verify_ledger(
