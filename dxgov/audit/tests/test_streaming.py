@@ -274,3 +274,18 @@ def test_inclusion_proof_streams_over_the_checkpoint_range(twelve: list[int]) ->
         path = [bytes.fromhex(p) for p in proof.path]
         assert path == merkle.inclusion_proof(leaves, seq - 1)
         assert merkle.verify_inclusion(leaves[seq - 1], seq - 1, 12, path, root)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_outside_a_transaction_reads_one_snapshot_and_ends_it() -> None:
+    """Outside any transaction verify opens its own read (REPEATABLE READ on PostgreSQL, a
+    deferred read on SQLite) and closes it: the connection is back in autocommit, and the
+    next write and verification see each other."""
+    append(4)
+    assert ledger.verify_ledger(chunk_size=CHUNK).ok
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert create_checkpoint(acting_user=None) is not None
+    report = ledger.verify_ledger(chunk_size=CHUNK)
+    assert report.ok and report.checkpoints == 1 and report.events == AuditEvent.objects.count()
+    sql("UPDATE audit_auditevent SET reason = %s WHERE seq = %s", ["late", 2])
+    assert (2, "altered") in {(p.seq, p.kind) for p in ledger.verify_ledger().problems}
