@@ -84,7 +84,7 @@ def write_overhead(*, repeat: int, out: Callable[[str], None]) -> list[str]:
     ratio = median_on / median_off
     out(f"report_progress: audited {median_on:.2f} ms, not audited {median_off:.2f} ms")
     return [
-        f"(a) A task transition (`report_progress` through `dxgov.directives.actions`, one "
+        f"A task transition (`report_progress` through `dxgov.directives.actions`, one "
         f"transaction each), {repeat} calls each way, alternating:",
         "",
         "| audit recording | median ms | p95 ms |",
