@@ -123,8 +123,9 @@ def _snapshot() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("COMMIT")
+        if connection.connection is not None and connection.connection.in_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")  # a read: nothing to keep or undo
 
 
 def verify_ledger(
