@@ -65,10 +65,19 @@ bench-recovery: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench recovery --count 50000
 
-# Auditing's cost on a task transition, and `audit verify` over a million events (rolled back).
+# Auditing's cost on a task transition; then `audit verify` over VERIFY_EVENTS events in a
+# database of its own (filled, verified in a child process, emptied again). For PostgreSQL:
+#   make bench-audit BENCH_AUDIT_DATABASE=postgresql://postgres@127.0.0.1:5432/benchaudit
+# (the database must exist; its name must contain "bench").
+VERIFY_EVENTS ?= 10000000
+BENCH_AUDIT_DATABASE ?= sqlite:///$(CURDIR)/var/bench-audit.sqlite3
+BENCH_AUDIT_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key DXGOV_DATABASE_URL=$(BENCH_AUDIT_DATABASE)
+
 bench-audit: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
-	$(BENCH_ENV) $(BIN)/dxgov bench audit --events 1000000
+	$(BENCH_ENV) $(BIN)/dxgov bench audit
+	$(BENCH_AUDIT_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_AUDIT_ENV) $(BIN)/dxgov bench audit --verify-events $(VERIFY_EVENTS)
 
 # A 200-indicator form (check as you type, save, HTTP) and a year's roll-up over 3,321 communes.
 bench-reporting: install var/secret_key

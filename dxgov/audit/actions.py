@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from dxgov.audit import merkle, signing
+from dxgov.audit import ledger, merkle, signing
 from dxgov.audit.chain import GENESIS_HASH, verify_chain
-from dxgov.audit.models import AuditEvent, ChainHead, Checkpoint, EventType
-from dxgov.audit.record import event_as_dict, record
+from dxgov.audit.models import ChainHead, Checkpoint, EventType
+from dxgov.audit.record import record
 
 
 class CheckpointRefused(RuntimeError):
@@ -30,10 +31,19 @@ def create_checkpoint(*, acting_user: Any) -> Checkpoint | None:
     if head is None or head.seq < seq_from:
         return None
     key = signing.load_private_key()
-    pending = [event_as_dict(e) for e in AuditEvent.objects.filter(seq__gte=seq_from)]
     start_hash = last.chain_hash if last is not None else GENESIS_HASH
-    problems = verify_chain(pending, start_seq=seq_from, start_hash=start_hash)
-    if problems or not pending or pending[-1]["seq"] != head.seq:
+    # One pass over the pending events: the chain check and the Merkle root together.
+    tree = merkle.RootBuilder()
+    seen = {"seq": 0}
+
+    def pending() -> Iterator[dict[str, Any]]:
+        for event in ledger.iter_events(after=seq_from - 1):
+            tree.add(merkle.event_leaf(event["hash"]))
+            seen["seq"] = event["seq"]
+            yield event
+
+    problems = verify_chain(pending(), start_seq=seq_from, start_hash=start_hash)
+    if problems or not tree.size or seen["seq"] != head.seq:
         first = problems[0].seq if problems else head.seq
         raise CheckpointRefused(
             f"events from {seq_from} do not form an unbroken chain (first problem at {first}); "
@@ -46,12 +56,12 @@ def create_checkpoint(*, acting_user: Any) -> Checkpoint | None:
         target_id=f"{seq_from}-{head.seq + 1}",
         data={"seq_from": seq_from, "seq_to": head.seq + 1},
     )
-    hashes = [e["hash"] for e in pending] + [event.hash]
+    tree.add(merkle.event_leaf(event.hash))
     checkpoint = Checkpoint(
         seq_from=seq_from,
         seq_to=event.seq,
-        tree_size=len(hashes),
-        root=merkle.root_of_event_hashes(hashes),
+        tree_size=tree.size,
+        root=tree.root().hex(),
         chain_hash=event.hash,
         created_at=timezone.now(),
         key_id=signing.key_id(key.public_key()),

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import connection, transaction
 
 from dxgov.audit import merkle, signing
 from dxgov.audit.chain import HASHED_FIELDS
 from dxgov.audit.models import AuditEvent, ChainHead, Checkpoint
 from dxgov.audit.record import event_as_dict
-from dxgov.audit.verify import Problem, compare_export, diagnose_events, verify_checkpoints
+from dxgov.audit.verify import Problem, verify_stream
 
 
 class LedgerDamaged(RuntimeError):
@@ -63,20 +65,90 @@ def export_checkpoints() -> list[dict[str, Any]]:
     ]
 
 
-def verify_ledger(exported: Sequence[Mapping[str, Any]] | None = None) -> Report:
-    events = [event_as_dict(e) for e in AuditEvent.objects.order_by("seq").iterator()]
-    head_row = ChainHead.objects.filter(pk=1).first()
-    head = (head_row.seq, head_row.hash) if head_row is not None else None
-    checkpoints = list(Checkpoint.objects.order_by("seq_from"))
+CHUNK_SIZE = 5000
+_EVENT_FIELDS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "event_type",
+    "target_type",
+    "target_id",
+    "agency_id",
+    "data",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def iter_events(
+    chunk_size: int = CHUNK_SIZE, *, after: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The events (after a sequence number, if given) as audit.record.event_as_dict gives
+    them, in sequence order, read in chunks by keyset pagination (seq > last ORDER BY seq
+    LIMIT n): memory holds one chunk."""
+    last = after
+    while True:
+        rows = AuditEvent.objects.order_by("seq")
+        if last is not None:
+            rows = rows.filter(seq__gt=last)
+        chunk = list(rows.values_list(*_EVENT_FIELDS)[:chunk_size])
+        for row in chunk:
+            event = dict(zip(_EVENT_FIELDS, row, strict=True))
+            event["occurred_at"] = row[1].isoformat(timespec="microseconds")
+            yield event
+        if len(chunk) < chunk_size:
+            return
+        last = chunk[-1][0]
+
+
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of head, checkpoints and events while verifying, so events
+    appended meanwhile are not taken for insertions beyond the head. Writers are not held
+    up: PostgreSQL reads a REPEATABLE READ snapshot, SQLite (in WAL mode) a deferred read
+    transaction (not Django's atomic, which this project makes BEGIN IMMEDIATE)."""
+    if connection.in_atomic_block:
+        yield  # the caller's transaction decides what is seen
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and connection.connection.in_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")  # a read: nothing to keep or undo
+
+
+def verify_ledger(
+    exported: Sequence[Mapping[str, Any]] | None = None, *, chunk_size: int = CHUNK_SIZE
+) -> Report:
+    """Verify every event, checkpoint and (optionally) exported checkpoint in one pass over
+    the events, in memory bounded by chunk_size (see audit.verify)."""
     keys = trusted_keys(exported or ())
-    problems = diagnose_events(events, head)
-    problems += verify_checkpoints(events, [signed_checkpoint(c) for c in checkpoints], keys)
-    if exported is not None:
-        problems += compare_export(events, exported, keys)
+    with _snapshot():
+        head_row = ChainHead.objects.filter(pk=1).first()
+        head = (head_row.seq, head_row.hash) if head_row is not None else None
+        checkpoints = list(Checkpoint.objects.order_by("seq_from"))
+        result = verify_stream(
+            iter_events(chunk_size),
+            head,
+            [signed_checkpoint(c) for c in checkpoints],
+            keys,
+            exported,
+        )
     return Report(
-        events=len(events),
+        events=result.events,
         checkpoints=len(checkpoints),
-        problems=problems,
+        problems=result.problems,
         last_checkpoint=checkpoints[-1] if checkpoints else None,
     )
 
@@ -95,19 +167,26 @@ def inclusion_proof(seq: int) -> Proof | None:
     checkpoint = Checkpoint.objects.filter(seq_from__lte=seq, seq_to__gte=seq).first()
     if event is None or checkpoint is None:
         return None
-    hashes = list(
+    hashes = (
         AuditEvent.objects.filter(seq__gte=checkpoint.seq_from, seq__lte=checkpoint.seq_to)
         .order_by("seq")
         .values_list("hash", flat=True)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    if len(hashes) != checkpoint.tree_size:
-        raise LedgerDamaged(f"checkpoint {checkpoint} no longer matches the stored events")
-    leaves = [merkle.event_leaf(h) for h in hashes]
     index = seq - checkpoint.seq_from
+    try:
+        # One pass over the checkpoint's range, holding O(log n) subtree hashes.
+        path = merkle.inclusion_proof_streamed(
+            (merkle.event_leaf(h) for h in hashes), checkpoint.tree_size, index
+        )
+    except (ValueError, IndexError):
+        raise LedgerDamaged(
+            f"checkpoint {checkpoint} no longer matches the stored events"
+        ) from None
     fields = event_as_dict(event)
     return Proof(
         event={name: fields[name] for name in (*HASHED_FIELDS, "hash")},
         leaf_index=index,
         checkpoint=checkpoint,
-        path=[p.hex() for p in merkle.inclusion_proof(leaves, index)],
+        path=[p.hex() for p in path],
     )

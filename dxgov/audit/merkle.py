@@ -9,7 +9,7 @@ exact events and their order, and an inclusion proof has at most ⌈log2 n⌉ ha
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -95,3 +95,72 @@ def verify_inclusion(
 def root_of_event_hashes(hashes: Sequence[str]) -> str:
     """Hex root over audit event hashes (hex), in sequence order."""
     return merkle_root([event_leaf(h) for h in hashes]).hex()
+
+
+class RootBuilder:
+    """The RFC 6962 root over leaves added one at a time, holding O(log n) subtree hashes.
+
+    The stack holds the roots of complete subtrees of descending power-of-two sizes (the
+    binary digits of the leaf count); folding them from the right gives the root, since
+    RFC 6962 splits a tree at the largest power of two below its size.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._stack: list[tuple[int, bytes]] = []
+
+    def add(self, leaf: bytes) -> None:
+        self.size += 1
+        size, node = 1, leaf
+        while self._stack and self._stack[-1][0] == size:
+            left = self._stack.pop()[1]
+            size, node = size * 2, node_hash(left, node)
+        self._stack.append((size, node))
+
+    def root(self) -> bytes:
+        if not self._stack:
+            return EMPTY_ROOT
+        node = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            node = node_hash(left, node)
+        return node
+
+
+def path_ranges(tree_size: int, index: int) -> list[tuple[int, int]]:
+    """The leaf ranges [lo, hi) whose subtree roots form the audit path, bottom to top."""
+    if not 0 <= index < tree_size:
+        raise IndexError(f"leaf {index} is outside a tree of {tree_size}")
+    ranges: list[tuple[int, int]] = []
+    lo, hi = 0, tree_size
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index < lo + k:
+            ranges.append((lo + k, hi))
+            hi = lo + k
+        else:
+            ranges.append((lo, lo + k))
+            lo = lo + k
+    ranges.reverse()
+    return ranges
+
+
+def inclusion_proof_streamed(leaves: Iterable[bytes], tree_size: int, index: int) -> list[bytes]:
+    """inclusion_proof over leaves read once, in order, holding O(log n) hashes.
+
+    The path's subtrees are disjoint, so each leaf feeds at most one of them.
+    """
+    ranges = path_ranges(tree_size, index)
+    builders = [RootBuilder() for _ in ranges]
+    order = sorted(range(len(ranges)), key=lambda i: ranges[i][0])
+    at, count = 0, 0
+    for position, leaf in enumerate(leaves):
+        count += 1
+        if position >= tree_size:
+            raise ValueError(f"more than {tree_size} leaves")
+        while at < len(order) and ranges[order[at]][1] <= position:
+            at += 1
+        if at < len(order) and ranges[order[at]][0] <= position:
+            builders[order[at]].add(leaf)
+    if count != tree_size:
+        raise ValueError(f"{count} leaves for a tree of {tree_size}")
+    return [b.root() for b in builders]

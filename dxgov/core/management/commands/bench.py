@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -20,10 +20,27 @@ class Command(BaseCommand):
             "--count", type=int, default=0, help="First add tasks up to this many (0: none)."
         )
         audit = sub.add_parser(
-            "audit", help="Auditing's cost on a task transition; audit verify over N events."
+            "audit",
+            help="Auditing's cost on a task transition; with --verify-events, audit verify "
+            "over N events in a dedicated benchmark database instead.",
         )
         audit.add_argument("--repeat", type=int, default=200)
-        audit.add_argument("--events", type=int, default=1_000_000)
+        audit.add_argument(
+            "--verify-events",
+            type=int,
+            default=0,
+            help="Fill a benchmark database (its name must contain 'bench') with N events and "
+            "time `audit verify` over them.",
+        )
+        audit.add_argument(
+            "--checkpoint-interval", type=int, default=100_000, help="Events per checkpoint."
+        )
+        audit.add_argument(
+            "--verify-repeat", type=int, default=0, help="Verify runs (0: 3 up to 1M, else 1)."
+        )
+        audit.add_argument(
+            "--keep", action="store_true", help="Leave the filled events in the database."
+        )
         reporting = sub.add_parser(
             "reporting",
             help="A 200-indicator form (check, save, HTTP) and a year's roll-up of 3,321 communes.",
@@ -65,11 +82,24 @@ class Command(BaseCommand):
 
             bench_recovery.main(count=options["count"], out=self.stdout.write)
         elif options["what"] == "audit":
+            if options["verify_events"]:
+                from dxgov.audit import bench_verify
+
+                events = options["verify_events"]
+                try:
+                    bench_verify.main(
+                        events=events,
+                        interval=options["checkpoint_interval"],
+                        repeat=options["verify_repeat"] or (3 if events <= 1_000_000 else 1),
+                        keep=options["keep"],
+                        out=self.stdout.write,
+                    )
+                except bench_verify.NotABenchmarkDatabase as exc:
+                    raise CommandError(str(exc)) from None
+                return
             from dxgov.audit import bench as audit_bench
 
-            audit_bench.main(
-                repeat=options["repeat"], events=options["events"], out=self.stdout.write
-            )
+            audit_bench.main(repeat=options["repeat"], out=self.stdout.write)
         elif options["what"] == "reporting":
             from dxgov.reporting import bench as reporting_bench
 
