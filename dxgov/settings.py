@@ -126,6 +126,9 @@ DXGOV_REQUIRE_2FA = env_bool("DXGOV_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "dxgov"
 # API tokens: requests per minute each token may make (counted per server process).
 DXGOV_TOKEN_RATE_PER_MINUTE = env_int("DXGOV_TOKEN_RATE_PER_MINUTE", 600, minimum=1)
+# The /audit/ page verifies the ledger on each view up to this many events; beyond, it shows
+# the last `dxgov audit verify` run (schedule it nightly).
+DXGOV_AUDIT_PAGE_VERIFY_LIMIT = env_int("DXGOV_AUDIT_PAGE_VERIFY_LIMIT", 200_000, minimum=0)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,12 +11,16 @@ from django.utils import timezone
 
 from dxgov.audit import ledger, merkle, signing
 from dxgov.audit.chain import GENESIS_HASH, verify_chain
-from dxgov.audit.models import ChainHead, Checkpoint, EventType
+from dxgov.audit.models import ChainHead, Checkpoint, EventType, VerificationRun
 from dxgov.audit.record import record
 
 
 class CheckpointRefused(RuntimeError):
     """The events to be signed do not form an unbroken chain; signing them would launder it."""
+
+
+# A badly damaged ledger lists every damaged event; the stored run keeps the first of them.
+MAX_STORED_PROBLEMS = 1000
 
 
 @transaction.atomic
@@ -69,3 +74,44 @@ def create_checkpoint(*, acting_user: Any) -> Checkpoint | None:
     checkpoint.signature = signing.sign(key, checkpoint.body())
     checkpoint.save()
     return checkpoint
+
+
+def verify_and_record(
+    *, acting_user: Any, exported: list[dict[str, Any]] | None = None
+) -> tuple[ledger.Report, VerificationRun]:
+    """Verify the whole ledger (outside any transaction: it reads a snapshot of its own), then
+    keep the outcome, with an audit event saying who verified and what was found."""
+    started = time.monotonic()
+    report = ledger.verify_ledger(exported)
+    seconds = time.monotonic() - started
+    with transaction.atomic():
+        run = VerificationRun.objects.create(
+            finished_at=timezone.now(),
+            seconds=seconds,
+            events=report.events,
+            checkpoints=report.checkpoints,
+            ok=report.ok,
+            problems=[
+                {
+                    "kind": p.kind,
+                    "seq": p.seq,
+                    "seq_from": p.seq_from,
+                    "seq_to": p.seq_to,
+                    "detail": p.detail,
+                }
+                for p in report.problems[:MAX_STORED_PROBLEMS]
+            ],
+        )
+        record(
+            event_type=EventType.LEDGER_VERIFIED,
+            acting_user=acting_user,
+            target=run,
+            data={
+                "ok": report.ok,
+                "events": report.events,
+                "checkpoints": report.checkpoints,
+                "problems": len(report.problems),
+                "with_export": exported is not None,
+            },
+        )
+    return report, run

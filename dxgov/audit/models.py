@@ -33,6 +33,7 @@ class EventType(models.TextChoices):
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Two-factor sign-in enabled")
     TWO_FACTOR_RESET = "user.two_factor_reset", _("Two-factor sign-in reset")
     CHECKPOINT_CREATED = "audit.checkpoint_created", _("Audit checkpoint signed")
+    LEDGER_VERIFIED = "audit.verified", _("Audit ledger verified")
     INDICATOR_CREATED = "indicator.created", _("Indicator created")
     INDICATOR_UPDATED = "indicator.updated", _("Indicator changed")
     VALIDATION_RULE_SAVED = "indicator.rule_saved", _("Validation rule saved")
@@ -143,3 +144,22 @@ class Checkpoint(models.Model):
             "created_at": self.created_at.isoformat(timespec="microseconds"),
             "key_id": self.key_id,
         }
+
+
+class VerificationRun(models.Model):
+    """The outcome of one full `audit verify`, so the ledger page can show it without redoing
+    it: at ten million events a verification takes minutes, too long for a page view."""
+
+    finished_at = models.DateTimeField()
+    seconds = models.FloatField()
+    events = models.BigIntegerField()
+    checkpoints = models.IntegerField()
+    ok = models.BooleanField()
+    # [{"kind", "seq", "seq_from", "seq_to", "detail"}, …]
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-finished_at"]
+
+    def __str__(self) -> str:
+        return f"verification {self.finished_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'problems'}"

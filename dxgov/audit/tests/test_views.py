@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from dxgov.accounts.testing import client_for
 from dxgov.audit.actions import create_checkpoint
-from dxgov.audit.models import AuditEvent
+from dxgov.audit.models import AuditEvent, VerificationRun
 from dxgov.audit.tests.test_checkpoints import append
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +58,16 @@ def test_other_roles_are_refused(who: str, request: Any) -> None:
 def test_anonymous_is_sent_to_sign_in() -> None:
     response = Client().get("/audit/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_large_ledger_shows_the_last_full_verification(coordinator: Any) -> None:
+    with override_settings(DXGOV_AUDIT_PAGE_VERIFY_LIMIT=0):
+        before = client_for(coordinator).get("/audit/").content.decode()
+        assert "Chưa kiểm tra: chạy dxgov audit verify" in before  # not verified yet
+        call_command("audit", "verify", stdout=io.StringIO())
+        run = VerificationRun.objects.get()
+        assert run.ok and run.events > 0
+        after = client_for(coordinator).get("/audit/").content.decode()
+    assert "Lần kiểm tra toàn bộ gần nhất" in after and "Chưa kiểm tra" not in after
+    assert AuditEvent.objects.filter(event_type="audit.verified").exists()

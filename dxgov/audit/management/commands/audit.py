@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 isinstance(item, dict) and isinstance(item.get("body"), dict) for item in exported
             ):
                 raise CommandError(f"{options['checkpoints']} is not an exported checkpoint list")
-        report = ledger.verify_ledger(exported)
+        report, _run = actions.verify_and_record(acting_user=None, exported=exported)
         if report.ok:
             self.stdout.write(
                 f"ok: {report.events} events, {report.checkpoints} checkpoints verified"
