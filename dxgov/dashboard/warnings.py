@@ -8,11 +8,13 @@ An indicator is judged against a straight path from its starting point (the prev
 last figure, else the year's first) to the year's target, or against the quarter's milestone
 when one is set: behind that path by more than `TOLERANCE` of the distance still to cover at
 the start, it is off track. A target already reached is on track whatever the path says.
-(Forecasts from dxgov.forecasting will refine this when they land; the rule here needs none.)
+When the indicator has a forecast (dxgov.forecasting, recomputed nightly) that is not "too
+little data", the forecast decides instead: off track when the forecast says off track (a
+calibrated probability of meeting the target under 30%), on track otherwise.
 
-A task is at risk when it is still open, not yet past its deadline, and either its reported
-progress is more than `TASK_SLACK` points behind the share of its time already used, or its
-deadline is within `TASK_LAST_DAYS` days and it is under `TASK_LAST_PROGRESS` per cent.
+A task is at risk by dxgov.forecasting.forecast.task_risk (the one rule: deadline near with
+little progress, or no progress report for a month); the warning lists open tasks not yet past
+their deadline (overdue tasks are the task block's business).
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dxgov.forecasting import forecast as fc
+
 TOLERANCE = Decimal("0.05")
-TASK_SLACK = 25
-TASK_LAST_DAYS = 7
-TASK_LAST_PROGRESS = 80
 
 
 class Track(StrEnum):
@@ -40,9 +41,11 @@ class Track(StrEnum):
     NO_TARGET = "no_target"
 
 
-def months_left(today: date) -> int:
-    """Whole months after the current one until the year ends (August → 4)."""
-    return 12 - today.month
+def months_left(today: date, year: int | None = None) -> int:
+    """Whole months after the current one until the end of `year` (default: this year;
+    August → 4), never below zero."""
+    year = today.year if year is None else year
+    return max(0, (year - today.year) * 12 + 12 - today.month)
 
 
 def year_share(day: date) -> Decimal:
@@ -91,7 +94,26 @@ def judge(
     return Track.OFF_TRACK if shortfall > TOLERANCE * distance else Track.ON_TRACK
 
 
+def percent_text(share: float | None) -> str:
+    """0.62 → "62%" (None → "—")."""
+    return "—" if share is None else f"{round(share * 100):d}%"
+
+
 # --- facts and items ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastFact:
+    """An indicator's stored forecast for one agency (dxgov.forecasting.models.Forecast)."""
+
+    status: str  # forecast.Status codes
+    probability: float | None
+    projected_text: str
+    target_year: int
+
+    @property
+    def usable(self) -> bool:
+        return self.status != fc.Status.TOO_LITTLE_DATA
 
 
 @dataclass(frozen=True)
@@ -110,9 +132,29 @@ class IndicatorFact:
     current_text: str = ""
     target_text: str = ""
     link: str = ""
+    forecast: ForecastFact | None = None
+
+    @property
+    def by_forecast(self) -> bool:
+        """Whether the forecast (not the straight-path rule) judges this indicator."""
+        return (
+            self.forecast is not None
+            and self.forecast.usable
+            and self.target is not None
+            and self.current is not None
+        )
 
     @property
     def track(self) -> Track:
+        if self.by_forecast:
+            assert self.forecast is not None and self.target is not None
+            assert self.current is not None
+            sign = Decimal(1) if self.higher_is_better else Decimal(-1)
+            if sign * (self.current - self.target) >= 0:
+                return Track.ACHIEVED
+            if self.forecast.status == fc.Status.OFF_TRACK:
+                return Track.OFF_TRACK
+            return Track.ON_TRACK
         return judge(
             higher_is_better=self.higher_is_better,
             target=self.target,
@@ -135,6 +177,7 @@ class TaskFact:
     assigned_on: date
     deadline: date | None
     link: str = ""
+    last_report_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -147,19 +190,6 @@ class LateReportFact:
     due: date
     sent_late: bool  # sent after the deadline (else not sent yet)
     link: str = ""
-
-
-def task_at_risk(task: TaskFact, today: date) -> bool:
-    if task.status != "open" or task.deadline is None or task.deadline < today:
-        return False
-    days_left = (task.deadline - today).days
-    if days_left <= TASK_LAST_DAYS and task.progress < TASK_LAST_PROGRESS:
-        return True
-    span = (task.deadline - task.assigned_on).days
-    if span <= 0:
-        return task.progress < 100
-    used = min(1.0, max(0.0, (today - task.assigned_on).days / span))
-    return task.progress < used * 100 - TASK_SLACK
 
 
 class Kind(StrEnum):
@@ -219,16 +249,34 @@ def collect(
     counted = [fact for fact, track in judged if track not in (Track.NO_TARGET,)]
     off = [fact for fact, track in judged if track == Track.OFF_TRACK]
     for fact in off:
+        months = left
+        detail = _("%(current)s against a target of %(target)s; %(months)s months left") % {
+            "current": fact.current_text,
+            "target": fact.target_text,
+            "months": left,
+        }
+        if fact.by_forecast:
+            assert fact.forecast is not None
+            months = months_left(today, fact.forecast.target_year)
+            detail = _(
+                "%(current)s against a target of %(target)s; forecast %(projected)s "
+                "(%(probability)s likely to be met); %(months)s months left"
+            ) % {
+                "current": fact.current_text,
+                "target": fact.target_text,
+                "projected": fact.forecast.projected_text,
+                "probability": percent_text(fact.forecast.probability),
+                "months": months,
+            }
         items.append(
             Item(
                 Kind.INDICATOR,
                 fact.agency_code,
                 fact.agency_name,
                 fact.indicator_name,
-                _("%(current)s against a target of %(target)s; %(months)s months left")
-                % {"current": fact.current_text, "target": fact.target_text, "months": left},
+                detail,
                 fact.link,
-                2 if left <= 4 else 1,
+                2 if months <= 4 else 1,
             )
         )
     for report in reports:
@@ -248,23 +296,38 @@ def collect(
                 1 if report.sent_late else 2,
             )
         )
-    risky = [task for task in tasks if task_at_risk(task, today)]
-    for task in risky:
+    risks = fc.tasks_at_risk(
+        {
+            index: fc.TaskFacts(
+                deadline=task.deadline,
+                progress_percent=task.progress,
+                status=task.status,
+                last_report_on=task.last_report_on,
+                assigned_on=task.assigned_on,
+            )
+            for index, task in enumerate(tasks)
+            if task.deadline is not None and task.deadline >= today
+        },
+        today=today,
+    )
+    for index, risk in sorted(risks.items()):
+        task = tasks[index]
         assert task.deadline is not None
+        days = (task.deadline - today).days
+        detail = _("%(progress)s%% done; due %(due)s (%(days)s days left)") % {
+            "progress": task.progress,
+            "due": task.deadline.strftime("%d/%m/%Y"),
+            "days": days,
+        }
         items.append(
             Item(
                 Kind.TASK,
                 task.agency_code,
                 task.agency_name,
                 task.content,
-                _("%(progress)s%% done; due %(due)s (%(days)s days left)")
-                % {
-                    "progress": task.progress,
-                    "due": task.deadline.strftime("%d/%m/%Y"),
-                    "days": (task.deadline - today).days,
-                },
+                " ".join([detail + ".", *risk.reasons]),
                 task.link,
-                2 if (task.deadline - today).days <= TASK_LAST_DAYS else 1,
+                2 if fc.TaskRiskCode.DEADLINE_NEAR_LOW_PROGRESS in risk.codes else 1,
             )
         )
     order = {Kind.INDICATOR: 0, Kind.REPORT: 1, Kind.TASK: 2}
@@ -274,6 +337,6 @@ def collect(
         indicators_total=len(counted),
         indicators_off_track=len(off),
         months_left=left,
-        tasks_at_risk=len(risky),
+        tasks_at_risk=len(risks),
         reports_late=len(reports),
     )

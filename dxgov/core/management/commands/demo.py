@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
 from dxgov.directives.demo import load_directive_demo
+from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.reporting import generate
 from dxgov.reporting.demo import describe, load_reporting_demo
@@ -70,3 +71,8 @@ class Command(BaseCommand):
             commune_months=options["commune_months"],
         )
         self.stdout.write(f"\ndemo indicators and reports: {describe(reporting)}")
+        forecasts = recompute_forecasts(acting_user=None)
+        self.stdout.write(
+            f"forecasts: {forecasts.series} recomputed in {forecasts.seconds:.1f} s "
+            f"({', '.join(f'{k}: {v}' for k, v in forecasts.by_status.items())})"
+        )
