@@ -185,5 +185,4 @@ def test_collect_orders_by_urgency_and_counts() -> None:
         warnings.Kind.REPORT,
         warnings.Kind.TASK,
     ]
-    with translation.override("en"):
-        assert "1 of 2" in found.sentence and "4 months left" in found.sentence
+    assert "1/2 chỉ tiêu chệch hướng" in found.sentence and "còn 4 tháng" in found.sentence
