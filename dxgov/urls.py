@@ -12,6 +12,7 @@ urlpatterns = [
     path("directives/", include("dxgov.directives.urls")),
     path("audit/", include("dxgov.audit.urls")),
     path("reports/", include("dxgov.reporting.urls")),
+    path("reports/", include("dxgov.reporting.urls_files")),
     path("indicators/", include("dxgov.indicators.urls")),
     path("", include("dxgov.orgunits.urls")),
     path("notifications/", include("dxgov.notifications.urls")),

@@ -375,6 +375,13 @@ PAGES: dict[str, dict[str, Rule]] = {
         ),
         "POST unknown": Rule(obj="report", slug="unknown", ok=404, body=_empty),
     },
+    # The Excel form: every reader in scope downloads it; uploading is entering figures (an
+    # empty upload shows the form again with its error, nothing saved).
+    "reporting_files:form_xlsx": {
+        "GET": Rule(obj="report_form"),
+        "POST": Rule(obj="report_form", who=ENTRY, body=_empty),
+    },
+    "reporting_files:report_document": {"GET": Rule(obj="report")},
     "indicators:indicator_list": {"GET": Rule()},
     "indicators:indicator_detail": {"GET": Rule(obj="indicator")},
     "indicators:target_set": {
@@ -498,6 +505,42 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/audit/checkpoints"): Rule(),
     # The ledger is for administrators and coordinators; for anyone else 403 before the lookup.
     ("GET", "/api/v1/audit/events/{seq}/proof"): Rule(obj="event", who=AUDIT, role_first=True),
+    ("GET", "/api/v1/indicators"): Rule(),
+    ("GET", "/api/v1/indicators/{code}"): Rule(obj="indicator_code"),
+    ("GET", "/api/v1/report-definitions"): Rule(),
+    ("GET", "/api/v1/report-definitions/{definition_id}/completeness"): Rule(obj="definition"),
+    ("GET", "/api/v1/reports"): Rule(),
+    ("GET", "/api/v1/reports/{report_id}"): Rule(obj="report"),
+    ("POST", "/api/v1/reports/{report_id}/submit"): Rule(
+        obj="report", who=ENTRY, changes=True, body=_empty
+    ),
+    ("POST", "/api/v1/reports/{report_id}/approve"): Rule(
+        obj="report_submitted", who=APPROVE, changes=True, body=_empty
+    ),
+    ("POST", "/api/v1/reports/{report_id}/return"): Rule(
+        obj="report_submitted", who=APPROVE, changes=True, body=_reason
+    ),
+    ("POST", "/api/v1/reports/{report_id}/accept"): Rule(
+        obj="report_approved", who=CENTRAL, changes=True, body=_empty
+    ),
+    ("POST", "/api/v1/reports/{report_id}/reopen"): Rule(
+        obj="report_approved", who=CENTRAL, changes=True, body=_reason
+    ),
+    # The body names Phú Thọ: outside a department officer's scope (404), and coordinators
+    # and viewers do not enter figures (403).
+    ("POST", "/api/v1/datavalues"): Rule(
+        who=ENTRY | {"dept_officer"},
+        by_role={"dept_officer": 404},
+        changes=ENTRY,
+        body=lambda w: {
+            "definition": "MX-THANG",
+            "agency": "UBND-T25",
+            "period": "202604",
+            "values": [{"indicator": "MXCOUNT", "value": "7"}],
+        },
+    ),
+    # Without its required query (indicator, agency, from, to) the series is a 422.
+    ("GET", "/api/v1/series"): Rule(ok=422),
     ("GET", "/api/v1/notifications"): Rule(),
     ("POST", "/api/v1/notifications/{notification_id}/read"): Rule(
         obj="notification", changes=True, body=_empty
@@ -528,6 +571,7 @@ OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
     "report_form": (("phutho", "dienbien"), "agency"),
     "definition": (("phutho", "dienbien"), "everyone"),
     "indicator": (("phutho", "dienbien"), "everyone"),
+    "indicator_code": (("phutho", "dienbien"), "everyone"),
     "target_draft": (("phutho", "dienbien"), "everyone"),
     "target_approved": (("phutho", "dienbien"), "everyone"),
     "dash_block": (("phutho", "dienbien"), "everyone"),
@@ -539,6 +583,7 @@ OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
 MISSING: dict[str, Any] = {
     "agency": "ZZ-KHONG-CO",
     "agency_entry": "ZZ-KHONG-CO",
+    "indicator_code": "ZZ-KHONG-CO",
     "unit": "99",
 }
 MISSING_ID = 987654321

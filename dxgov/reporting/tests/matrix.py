@@ -77,6 +77,7 @@ def build_reporting_world(coordinator: User) -> dict[str, dict[str, Any]]:
             },
             "definition": definition.pk,
             "indicator": indicator.pk,
+            "indicator_code": indicator.code,
             "target_draft": {"indicator_id": indicator.pk, "target_id": draft.pk},
             "target_approved": {"indicator_id": indicator.pk, "target_id": approved.pk},
         }
