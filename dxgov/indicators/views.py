@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,13 +13,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dxgov.accounts.access import access_agency
+from dxgov.accounts.access import access_agency, sees_everything
 from dxgov.indicators import actions
 from dxgov.indicators.models import Indicator, Target, ValueType
+from dxgov.reporting import periods, series_query
+
+# Before this day provinces were the 63 former ones: a series across it can be shown either way.
+MERGER = date(2025, 7, 1)
 
 PAGE_SIZE = 50
 
@@ -94,6 +100,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     )
     context = {
         "indicator": indicator,
+        "series": _series(request, indicator),
         "targets": targets,
         "may_edit": _role_ok(request.user),
         "target_form": TargetForm(),
@@ -101,6 +108,39 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "definitions": indicator.report_definitions.all(),
     }
     return render(request, "indicators/indicator_detail.html", context)
+
+
+SERIES_PERIODS = 36
+
+
+def _series(request: HttpRequest, indicator: Indicator) -> dict[str, Any]:
+    """The indicator over the last periods for an agency's subtree (national by default),
+    shown "as is" (on today's 34 provinces) or "as was" (on the 63 before 1 July 2025)."""
+    user: Any = request.user
+    default = "CP" if sees_everything(user) or user.agency is None else user.agency.code
+    code = request.GET.get("agency", "").strip()[:32] or default
+    view = request.GET.get("view", "as_is")
+    if view not in series_query.VIEWS:
+        view = "as_is"
+    try:
+        agency = access_agency(user, code)
+    except Http404:
+        agency = access_agency(user, default)
+    frequency = periods.Frequency(indicator.periodicity)
+    last = periods.period_containing(frequency, timezone.localdate())
+    wanted = [last]
+    while len(wanted) < SERIES_PERIODS and wanted[-1].year > 2000:
+        wanted.append(wanted[-1].previous())
+    wanted.reverse()
+    points = series_query.series_for(indicator, agency, wanted, view=view)
+    labels = {p.code: p.label_vi for p in wanted}
+    rows = [
+        {"period": labels[p.period], "code": p.period, "point": p}
+        for p in points
+        if p.value is not None
+    ]
+    merged = any(p.end < MERGER for p in wanted)
+    return {"agency": agency, "view": view, "rows": rows, "spans_merger": merged}
 
 
 @login_required

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import pydantic
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
@@ -25,10 +25,9 @@ from dxgov.api import BadRequest, api
 from dxgov.core.limits import could_be_id
 from dxgov.indicators.models import Indicator
 from dxgov.orgunits.models import Agency
-from dxgov.reporting import actions, imports, periods, series, workflow
+from dxgov.reporting import actions, imports, periods, series_query, workflow
 from dxgov.reporting.access import access_definition, reports_for
 from dxgov.reporting.models import (
-    FINAL_STATUSES,
     DataValue,
     Report,
     ReportDefinition,
@@ -536,40 +535,7 @@ def get_series(request: HttpRequest, filters: Query[SeriesFilter]) -> SeriesOut:
                 _("At most %(max)d periods in one series.") % {"max": MAX_SERIES_PERIODS}
             )
         wanted.append(wanted[-1].next())
-    under = Q(agency__path__startswith=agency.path)
-    if filters.view == "as_is":
-        under |= Q(agency__successor__path__startswith=agency.path)
-    values = (
-        DataValue.objects.filter(
-            under,
-            indicator=indicator,
-            frequency=first.frequency.value,
-            period_start__gte=first.start,
-            period_start__lte=last.start,
-            category="",
-        )
-        .filter(Q(report__isnull=True) | Q(report__status__in=FINAL_STATUSES))
-        .values_list(
-            "agency__code",
-            "period",
-            "value",
-            "numerator",
-            "denominator",
-            "agency__successor__code",
-        )
-    )
-    rows, successor_of = [], {}
-    for code, period, value, numerator, denominator, successor in values:
-        rows.append(series.Row(code, period, value, numerator, denominator))
-        if successor:
-            successor_of[code] = successor
-    points = series.points(
-        rows,
-        [p.code for p in wanted],
-        value_type=indicator.value_type,
-        factor=indicator.factor,
-        successor_of=successor_of if filters.view == "as_is" else None,
-    )
+    points = series_query.series_for(indicator, agency, wanted, view=filters.view)
     labels = {p.code: p.label_vi for p in wanted}
     return SeriesOut(
         indicator=indicator.code,

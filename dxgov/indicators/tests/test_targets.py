@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,8 @@ from dxgov.indicators import actions
 from dxgov.indicators.actions import IndicatorInput
 from dxgov.indicators.models import Indicator, Target, TargetState, ValueType
 from dxgov.orgunits.models import Agency
+from dxgov.reporting import testing
+from dxgov.reporting.models import DataValue
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,27 @@ def test_the_indicator_page_shows_baseline_and_revision(
     assert "Điều chỉnh theo kết quả 6 tháng" in html
     assert "85,00" in html and "80,00" in html
     assert reverse("indicators:target_revise", args=[indicator.pk, target.pk]) not in html
+
+
+def test_the_indicator_page_shows_the_series_as_is_and_as_was(
+    coordinator: User, phutho_viewer: User
+) -> None:
+    indicator = testing.count_indicator(coordinator, code="HOSO")
+    # Before the merger: values on two former provinces that became today's Phú Thọ.
+    for old_code, value in (("UBND-T25-CU", Decimal(10)), ("UBND-T26-CU", Decimal(5))):
+        DataValue.objects.create(
+            indicator=indicator,
+            agency=Agency.objects.get(code=old_code),
+            period="202406",
+            period_start=date(2024, 6, 1),
+            frequency="month",
+            value=value,
+        )
+    url = reverse("indicators:indicator_detail", args=[indicator.pk])
+    as_is = client_for(coordinator).get(url + "?agency=UBND-T25&view=as_is").content.decode()
+    assert "Tháng 6/2024" in as_is and ">15<" in as_is
+    as_was = client_for(coordinator).get(url + "?agency=UBND-T25&view=as_was").content.decode()
+    assert "Tháng 6/2024" not in as_was
+    # Out of scope falls back to the user's own agency instead of failing.
+    page = client_for(phutho_viewer).get(url + "?agency=UBND-T11")
+    assert page.status_code == 200 and "Ủy ban nhân dân tỉnh Phú Thọ" in page.content.decode()
