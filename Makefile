@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting bench-dashboard bench-forecast
+.PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting bench-dashboard bench-forecast bench-ingest bench-score
 
 $(BIN)/dxgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,3 +86,17 @@ bench-dashboard: install var/secret_key
 bench-forecast: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench forecast --indicators 200 --months 36
+
+# Dossier ingestion and Decision 766 scoring run on PostgreSQL (database "bench" on the local
+# server): batches over HTTP against a raw COPY; recompute and incremental update at 10 M rows.
+BENCH_PG_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key DXGOV_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench
+
+bench-ingest: install var/secret_key
+	createdb -h 127.0.0.1 -U postgres bench 2>/dev/null || true
+	$(BENCH_PG_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_PG_ENV) $(BIN)/dxgov bench ingest --records 200000 --batch 5000 --clients 4
+
+bench-score: install var/secret_key
+	createdb -h 127.0.0.1 -U postgres bench 2>/dev/null || true
+	$(BENCH_PG_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_PG_ENV) $(BIN)/dxgov bench score --dossiers 10000000 --base 500000

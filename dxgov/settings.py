@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "dxgov.reporting",
     "dxgov.dashboard",
     "dxgov.forecasting",
+    "dxgov.dossiers",
+    "dxgov.scoring",
 ]
 
 MIDDLEWARE = [

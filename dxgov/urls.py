@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("dxgov.orgunits.urls")),
     path("notifications/", include("dxgov.notifications.urls")),
     path("dashboard/", include("dxgov.dashboard.urls")),
+    path("dossiers/", include("dxgov.dossiers.urls")),
+    path("scores/", include("dxgov.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

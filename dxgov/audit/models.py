@@ -49,6 +49,12 @@ class EventType(models.TextChoices):
     REPORT_RETURNED = "report.returned", _("Report returned")
     REPORT_REOPENED = "report.reopened", _("Report reopened")
     VALUES_IMPORTED = "data_value.imported", _("Data values imported")
+    DOSSIER_BATCH_RECEIVED = "dossier.batch_received", _("Dossier batch received")
+    SOURCE_CREATED = "dossier.source_created", _("Dossier source system registered")
+    SOURCE_UPDATED = "dossier.source_updated", _("Dossier source system changed")
+    PROCEDURES_IMPORTED = "dossier.procedures_imported", _("Procedure catalogue imported")
+    SCORES_RECOMPUTED = "scoring.recomputed", _("Decision 766 scores recomputed")
+    OFFICIAL_SCORES_IMPORTED = "scoring.official_imported", _("Official DVCQG scores imported")
 
 
 class AuditEvent(models.Model):

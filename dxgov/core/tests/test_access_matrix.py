@@ -68,6 +68,8 @@ from dxgov.directives.models import (
     ProgressReport,
     Task,
 )
+from dxgov.dossiers import actions as dossier_actions
+from dxgov.dossiers.models import Batch
 from dxgov.notifications.actions import notify
 from dxgov.notifications.models import Notification, NotificationKind
 from dxgov.orgunits.actions import update_agency_contact
@@ -164,6 +166,17 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 def _contact(world: World) -> dict[str, Any]:
     return {"email": "moi@example.vn", "phone": "0210 3846 000", "address": "Việt Trì"}
+
+
+def _batch(world: World) -> dict[str, Any]:
+    record = {
+        "code": "MX-NEW",
+        "procedure_code": "1.1",
+        "agency_code": "UBND-T25",
+        "received_at": "2025-07-01T08:00:00+07:00",
+        "updated_at": "2025-07-01T08:00:00+07:00",
+    }
+    return {"schema": "dxgov.dossier/1", "batch_id": "matrix", "records": [record]}
 
 
 def _reason(world: World) -> dict[str, Any]:
@@ -420,6 +433,17 @@ PAGES: dict[str, dict[str, Rule]] = {
         "GET": Rule(obj="notification", ok=405, gate=True),
         "POST": Rule(obj="notification", ok=302, changes=True, body=_empty),
     },
+    # Sources' data quality: a province sees its own sources, central roles all of them.
+    "dossiers:source_list": {"GET": Rule()},
+    "dossiers:source_detail": {"GET": Rule(obj="source")},
+    # Decision 766 scores are national figures for every signed-in user; the dossiers behind
+    # a count are the agency's (scoped).
+    "scoring:ranking": {"GET": Rule()},
+    "scoring:ranking_export": {"GET": Rule()},
+    "scoring:compare": {"GET": Rule()},
+    "scoring:unit": {"GET": Rule(obj="agency_entry")},
+    "scoring:unit_export": {"GET": Rule(obj="agency_entry")},
+    "scoring:dossiers": {"GET": Rule(obj="agency")},
 }
 
 API: dict[tuple[str, str], Rule] = {
@@ -545,6 +569,14 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/notifications/{notification_id}/read"): Rule(
         obj="notification", changes=True, body=_empty
     ),
+    # Only a source system's own token sends batches: no person's session or token may.
+    ("POST", "/api/v1/dossiers/batches"): Rule(who=frozenset(), body=_batch),
+    ("GET", "/api/v1/dossiers/batches/{id}"): Rule(obj="batch"),
+    ("GET", "/api/v1/dossiers/batches/{id}/quarantine"): Rule(obj="batch"),
+    ("GET", "/api/v1/scores/ranking"): Rule(),
+    ("GET", "/api/v1/scores/compare"): Rule(),
+    ("GET", "/api/v1/scores/units/{code}"): Rule(obj="agency_entry"),
+    ("GET", "/api/v1/scores/units/{code}/dossiers"): Rule(obj="agency"),
 }
 
 # --- objects -----------------------------------------------------------------------------
@@ -579,6 +611,8 @@ OBJECTS: dict[str, tuple[tuple[str, ...], str]] = {
     "dash_agency_export": (("phutho", "dienbien"), "agency"),
     "dash_indicator": (("phutho", "dienbien"), "agency"),
     "dash_indicator_export": (("phutho", "dienbien"), "agency"),
+    "source": (("phutho", "dienbien"), "agency"),
+    "batch": (("phutho", "dienbien"), "agency"),
 }
 MISSING: dict[str, Any] = {
     "agency": "ZZ-KHONG-CO",
@@ -614,6 +648,8 @@ MARKERS = {
         "MX-PT-EVIDENCE",
         "MX-PT-VALUE",
         "mx-pt-lienhe@",
+        "MX-PT-QUARANTINE",
+        "MX-PT-SOURCE",
     ],
     "dept": ["MX-SO-TASK"],
     "dienbien": [
@@ -623,6 +659,8 @@ MARKERS = {
         "MX-DB-EVIDENCE",
         "MX-DB-VALUE",
         "mx-db-lienhe@",
+        "MX-DB-QUARANTINE",
+        "MX-DB-SOURCE",
         "dienbien.canbo",
         "dienbien.lanhdao",
     ],
@@ -775,6 +813,21 @@ def _build(owner: str, agency_code: str, officer: User, coordinator: User) -> di
     event = AuditEvent.objects.filter(
         target_type="directives.task", target_id=str(open_task.pk)
     ).earliest("seq")
+    short = {"phutho": "PT", "dienbien": "DB"}[owner]
+    source = dossier_actions.create_source(
+        acting_user=coordinator,
+        code=f"MX-{short}",
+        name=f"MX-{short}-SOURCE",
+        owner=agency,
+        agencies=[agency],
+    )
+    refused = {"code": f"MX-{short}-QUARANTINE", "agency_code": agency_code}
+    batch = dossier_actions.receive_batch(
+        acting_user=source.user,
+        source=source,
+        batch_id="matrix-1",
+        items=[(0, "records[0]", refused, None)],
+    ).batch
     return {
         "directive": directive.pk,
         "task": open_task.pk,
@@ -788,6 +841,8 @@ def _build(owner: str, agency_code: str, officer: User, coordinator: User) -> di
         "unit": agency.orgunit.code if agency.orgunit else "",
         "event": event.seq,
         "notification": notification.pk,
+        "source": source.pk,
+        "batch": batch.pk,
     }
 
 
@@ -897,6 +952,7 @@ def db_state() -> tuple[Any, ...]:
         list(DataValue.objects.order_by("pk").values_list("pk", "value", "version", "comment")),
         list(Report.objects.order_by("pk").values_list("pk", "status")),
         reporting_state(),
+        Batch.objects.count(),
     )
 
 

@@ -40,6 +40,20 @@ class Command(BaseCommand):
         )
         forecast.add_argument("--indicators", type=int, default=200)
         forecast.add_argument("--months", type=int, default=36)
+        ingest = sub.add_parser(
+            "ingest", help="Dossier batches over HTTP vs a raw COPY; audit on/off on a batch."
+        )
+        ingest.add_argument("--records", type=int, default=200_000)
+        ingest.add_argument("--batch", type=int, default=5_000)
+        ingest.add_argument("--clients", type=int, default=4)
+        ingest.add_argument("--seed", type=int, default=2026)
+        score = sub.add_parser(
+            "score", help="Decision 766: full recompute of a month, SQL counts, incremental update."
+        )
+        score.add_argument("--dossiers", type=int, default=10_000_000)
+        score.add_argument("--base", type=int, default=500_000, help="generated, then copied")
+        score.add_argument("--repeat", type=int, default=3)
+        score.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "tasks":
@@ -73,4 +87,24 @@ class Command(BaseCommand):
 
             forecast_bench.main(
                 indicators=options["indicators"], months=options["months"], out=self.stdout.write
+            )
+        elif options["what"] == "ingest":
+            from dxgov.scoring import bench as scoring_bench
+
+            scoring_bench.run_ingest(
+                records=options["records"],
+                batch=options["batch"],
+                clients=options["clients"],
+                seed=options["seed"],
+                out=self.stdout.write,
+            )
+        elif options["what"] == "score":
+            from dxgov.scoring import bench as scoring_bench
+
+            scoring_bench.run_score(
+                total=options["dossiers"],
+                base=options["base"],
+                repeat=options["repeat"],
+                seed=options["seed"],
+                out=self.stdout.write,
             )

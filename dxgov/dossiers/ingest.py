@@ -1,0 +1,549 @@
+"""Ingestion of dossier batches: decoding, validation, upsert, quarantine, counts.
+
+The write path (see docs/adr/0011-dossier-ingestion.md):
+
+1. Decode the body (JSON, NDJSON or CSV; gzip) into `(position, where, raw)` items
+   (`decode_*`, pure). A line that is not JSON becomes an item with a parse error.
+2. Validate each record (`schema.validate`, pure) and check its agency against the agencies
+   the source may report for; a failing record goes to quarantine, never blocking the others.
+3. In one transaction (`write_batch`, called by `actions.receive_batch`): lock the source row
+   (batches of one source are written one at a time, so the old values handed to the hooks are
+   exact), refuse a batch id already seen by answering with its summary, read the stored
+   versions of the batch's codes, classify every record (new, updated, unchanged, stale), write
+   the new and updated ones in one statement (PostgreSQL: COPY into a temporary table, then
+   `INSERT … ON CONFLICT (source_id, code) DO UPDATE … WHERE excluded.updated_at >
+   dossiers_dossier.updated_at`; SQLite: the same upsert through executemany), call the
+   `after_batch` hooks, record one audit event.
+
+Never regress: a record whose `updated_at` is older than the stored one is counted stale and
+ignored; the same `updated_at` again is the same version (unchanged, not rewritten).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils import timezone
+
+from dxgov.dossiers import schema
+from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
+from dxgov.dossiers.signals import Change, after_batch
+from dxgov.orgunits.models import Agency
+from dxgov.scoring.qd766 import processing
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_RECORDS = 50_000  # per batch; a larger delivery is split by the sender (or the command)
+MAX_DECODED_BYTES = 128 * 1024 * 1024  # a gzip body may not inflate beyond this
+MAX_QUARANTINED_BYTES = 64 * 1024  # a refused record larger than this is kept truncated
+# Sync-delay histogram buckets (upper bounds in seconds); the last one catches everything.
+DELAY_BUCKETS = (
+    60,
+    300,
+    900,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86400,
+    2 * 86400,
+    3 * 86400,
+    7 * 86400,
+    14 * 86400,
+    30 * 86400,
+    365 * 86400,
+    10**10,
+)
+
+# The Dossier columns written at ingestion, in order (the `after_batch` rows have these plus id).
+ROW_FIELDS = (
+    "source_id",
+    "code",
+    "procedure_code",
+    "agency_id",
+    "received_month",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "processing_value",
+    "processing_unit",
+    "channel",
+    "filed_on_dvcqg",
+    "status",
+    "status_history",
+    "result_code",
+    "result_file_url",
+    "has_digitised_component",
+    "documents",
+    "vneid_authenticated",
+    "population_db_code",
+    "fees",
+    "fee_total",
+    "paid_online",
+    "synced_to_dvcqg",
+    "rating",
+    "petitions",
+    "updated_at",
+    "first_seen_at",
+    "arrived_at",
+    "batch_id",
+    "end_at",
+    "supplement_seconds",
+    "supplement_requests",
+    "effective_due",
+    "late_by_supplements",
+    "has_e_result",
+    "digitised",
+    "from_personal_store",
+    "uses_population_data",
+    "petition_count",
+)
+JSON_FIELDS = frozenset({"status_history", "documents", "fees", "petitions"})
+# Never rewritten by an update.
+KEEP_ON_UPDATE = frozenset({"source_id", "code", "first_seen_at"})
+
+
+class BatchRefused(ValueError):
+    """The whole delivery cannot be read (not JSON, wrong schema, too large); nothing is kept."""
+
+
+# --- decoding (pure) ------------------------------------------------------------------------
+
+Item = tuple[int, str, Any, str | None]  # position, path prefix, raw value, decode error
+
+
+def inflate(body: bytes, limit: int = MAX_DECODED_BYTES) -> bytes:
+    """A gzip body, inflated; refused beyond `limit` bytes (a small bomb stays small)."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise BatchRefused("The body is not valid gzip.") from exc
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise BatchRefused(f"The body inflates beyond {limit // (1024 * 1024)} MB; split it.")
+    return data
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BatchRefused("The body is not UTF-8 text.") from exc
+
+
+def decode_json(data: bytes) -> tuple[str, str, list[Item]]:
+    """A JSON batch `{"schema", "batch_id", "records": [...]}`: its schema, id and records."""
+    try:
+        body = json.loads(_text(data))
+    except (ValueError, RecursionError) as exc:
+        raise BatchRefused("The body is not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise BatchRefused('The body must be an object with "schema", "batch_id" and "records".')
+    records = body.get("records")
+    if not isinstance(records, list):
+        raise BatchRefused('"records" must be a list of dossier records.')
+    if len(records) > MAX_RECORDS:
+        raise BatchRefused(f"A batch may hold at most {MAX_RECORDS} records; split it.")
+    items: list[Item] = [
+        (index, f"records[{index}]", raw, None) for index, raw in enumerate(records)
+    ]
+    return _string(body.get("schema")), _string(body.get("batch_id")), items
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def ndjson_items(lines: Iterable[str], first_line: int = 1) -> Iterator[Item]:
+    """One record per line (blank lines skipped); a line that is not JSON is an error item."""
+    for number, line in enumerate(lines, start=first_line):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            yield number, where, json.loads(line), None
+        except (ValueError, RecursionError):
+            yield number, where, None, f"{where}: not valid JSON"
+
+
+def csv_items(rows: Iterable[str]) -> Iterator[Item]:
+    """CSV with a header row; nested fields as JSON in their cell (see schema.from_csv_row)."""
+    reader = csv.DictReader(rows)
+    try:
+        for index, row in enumerate(reader, start=2):
+            yield index, f"row {index}", schema.from_csv_row(row), None
+    except csv.Error as exc:
+        number = reader.line_num
+        yield number, f"row {number}", None, f"row {number}: not valid CSV ({exc})"
+
+
+def decode_lines(data: bytes, kind: str) -> list[Item]:
+    """An NDJSON or CSV body as items (at most MAX_RECORDS)."""
+    text = _text(data)
+    lines = io.StringIO(text, newline="")
+    items = list(ndjson_items(lines) if kind == "ndjson" else csv_items(lines))
+    if len(items) > MAX_RECORDS:
+        raise BatchRefused(f"A batch may hold at most {MAX_RECORDS} records; split it.")
+    return items
+
+
+def open_text(stream: IO[bytes], gzipped: bool) -> IO[str]:
+    """A binary file (gzip or not) as streamed UTF-8 text, for the import command."""
+    raw: IO[bytes] = gzip.GzipFile(fileobj=stream) if gzipped else stream  # type: ignore[assignment]
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+# --- one record to one row (pure) -------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """The batch's records, validated: rows to write, and what goes to quarantine."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # by code, newest kept
+    refused: list[tuple[int, str, Any, list[str]]] = field(default_factory=list)
+    total: int = 0
+    duplicates_stale: int = 0  # older copies of a code within the batch
+    duplicates_same: int = 0  # the same version of a code twice within the batch
+    missing: dict[str, int] = field(default_factory=dict)
+
+
+def _known(items: list[Any], keys: frozenset[str]) -> list[Any]:
+    if all(item.keys() <= keys for item in items):
+        return items
+    return [{k: v for k, v in item.items() if k in keys} for item in items]
+
+
+def _month(moment: datetime) -> date:
+    local = moment.astimezone(TZ)
+    return date(local.year, local.month, 1)
+
+
+def to_row(
+    record: schema.DossierRecord, raw: dict[str, Any], agency_id: int
+) -> dict[str, Any] | str:
+    """The Dossier column values of a valid record (without source, batch and times), or an
+    error when the processing figures cannot be computed."""
+    history = raw.get("status_history") or []
+    try:
+        figures = processing(
+            {
+                "received_at": record.received_at,
+                "due_at": record.due_at,
+                "finished_at": record.finished_at,
+                "processing_time": raw.get("processing_time"),
+                "status_history": history,
+            }
+        )
+    except (ValueError, OverflowError, TypeError, KeyError, ArithmeticError) as exc:
+        return f"processing figures cannot be computed ({exc.__class__.__name__})"
+    documents = record.documents
+    fees = record.fees
+    status = ""
+    if record.status_history:
+        status = max(record.status_history, key=lambda pair: pair[1])[0]
+    return {
+        "code": record.code,
+        "procedure_code": record.procedure_code,
+        "agency_id": agency_id,
+        "received_month": _month(record.received_at),
+        "submitted_at": record.submitted_at,
+        "received_at": record.received_at,
+        "due_at": record.due_at,
+        "finished_at": record.finished_at,
+        "processing_value": record.processing_value,
+        "processing_unit": record.processing_unit,
+        "channel": record.channel,
+        "filed_on_dvcqg": record.filed_on_dvcqg,
+        "status": status,
+        "status_history": _known(history, schema._HISTORY_KEYS),
+        "result_code": record.result_code,
+        "result_file_url": record.result_file_url,
+        "has_digitised_component": record.has_digitised_component,
+        "documents": _known(raw.get("documents") or [], schema._DOCUMENT_KEYS),
+        "vneid_authenticated": record.vneid_authenticated,
+        "population_db_code": record.population_db_code,
+        "fees": _known(raw.get("fees") or [], schema._FEE_KEYS),
+        "fee_total": sum(fee.amount for fee in fees),
+        "paid_online": record.paid_online,
+        "synced_to_dvcqg": record.synced_to_dvcqg,
+        "rating": record.rating,
+        "petitions": _known(raw.get("petitions") or [], schema._PETITION_KEYS),
+        "updated_at": record.updated_at,
+        "end_at": figures.end_at,
+        "supplement_seconds": figures.supplement_seconds,
+        "supplement_requests": figures.supplement_requests,
+        "effective_due": figures.effective_due,
+        "late_by_supplements": figures.late_by_supplements,
+        "has_e_result": bool(record.result_code and record.result_file_url),
+        "digitised": record.has_digitised_component or any(d.digitised for d in documents),
+        "from_personal_store": any(d.from_personal_store for d in documents),
+        "uses_population_data": record.vneid_authenticated or bool(record.population_db_code),
+        "petition_count": len(record.petitions),
+    }
+
+
+def prepare(items: Iterable[Item], agencies: dict[str, int], source_code: str) -> Prepared:
+    """Validate every item; keep the newest version of each code; collect the refusals.
+
+    `agencies` maps the codes of the agencies the source may report for to their ids.
+    """
+    prepared = Prepared()
+    rows = prepared.rows
+    missing = prepared.missing
+    checked = (*schema.REQUIRED, *schema.EXPECTED)
+    for position, where, raw, decode_error in items:
+        prepared.total += 1
+        if decode_error is not None:
+            prepared.refused.append((position, where, raw, [decode_error]))
+            continue
+        if type(raw) is dict:
+            for key in checked:
+                if raw.get(key) is None:
+                    missing[key] = missing.get(key, 0) + 1
+        record, errors = schema.validate(raw, where)
+        if record is None:
+            prepared.refused.append((position, where, raw, errors))
+            continue
+        agency_id = agencies.get(record.agency_code)
+        if agency_id is None:
+            message = (
+                f"{where}.agency_code: {record.agency_code} is not an agency source "
+                f"{source_code} may report for"
+            )
+            prepared.refused.append((position, where, raw, [message]))
+            continue
+        row = to_row(record, raw, agency_id)
+        if isinstance(row, str):
+            prepared.refused.append((position, where, raw, [f"{where}: {row}"]))
+            continue
+        earlier = rows.get(record.code)
+        if earlier is not None:
+            if earlier["updated_at"] > record.updated_at:
+                prepared.duplicates_stale += 1
+                continue
+            if earlier["updated_at"] == record.updated_at:
+                prepared.duplicates_same += 1
+                continue
+            prepared.duplicates_stale += 1  # the earlier copy is the stale one
+        rows[record.code] = row
+    return prepared
+
+
+def quarantine_copy(raw: Any) -> Any:
+    """What is kept of a refused record: personal data removed, bounded in size."""
+    kept = schema.redact(raw)
+    text = json.dumps(kept, ensure_ascii=False)
+    if len(text) > MAX_QUARANTINED_BYTES:
+        return {"truncated": text[:MAX_QUARANTINED_BYTES]}
+    return kept
+
+
+def delay_summary(delays: list[float]) -> tuple[float | None, float | None, dict[str, int]]:
+    """Median, 95th percentile and histogram (by DELAY_BUCKETS) of sync delays in seconds."""
+    if not delays:
+        return None, None, {}
+    ordered = sorted(delays)
+    median = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    histogram: dict[str, int] = {}
+    for value in ordered:
+        bucket = str(DELAY_BUCKETS[min(bisect_left(DELAY_BUCKETS, value), len(DELAY_BUCKETS) - 1)])
+        histogram[bucket] = histogram.get(bucket, 0) + 1
+    return median, p95, histogram
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+def reportable_agencies(source: SourceSystem) -> dict[str, int]:
+    """Codes → ids of the agencies the source may report for (its agencies and below)."""
+    paths = list(source.agencies.values_list("path", flat=True))
+    found: dict[str, int] = {}
+    for path in paths:
+        found.update(Agency.objects.filter(path__startswith=path).values_list("code", "id"))
+    return found
+
+
+def _stored(source_id: int, codes: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(codes), 5000):
+        chunk = codes[start : start + 5000]
+        for row in Dossier.objects.filter(source_id=source_id, code__in=chunk).values(
+            "id", *ROW_FIELDS
+        ):
+            found[row["code"]] = row
+    return found
+
+
+def _upsert_sql(table_source: str) -> str:
+    columns = ", ".join(ROW_FIELDS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ROW_FIELDS if c not in KEEP_ON_UPDATE)
+    return (
+        f"INSERT INTO dossiers_dossier ({columns}) {table_source} "
+        f"ON CONFLICT (source_id, code) DO UPDATE SET {updates} "
+        f"WHERE excluded.updated_at > dossiers_dossier.updated_at"
+    )
+
+
+def _write_postgresql(rows: list[dict[str, Any]]) -> None:
+    columns = ", ".join(ROW_FIELDS)
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own, for COPY
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS dossier_in ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {columns} FROM dossiers_dossier WITH NO DATA"
+        )
+        with cursor.copy(f"COPY dossier_in ({columns}) FROM STDIN") as copy:
+            dumps = json.dumps
+            for row in rows:
+                copy.write_row([dumps(row[c]) if c in JSON_FIELDS else row[c] for c in ROW_FIELDS])
+        cursor.execute(_upsert_sql(f"SELECT {columns} FROM dossier_in"))  # noqa: S608
+        cursor.execute("TRUNCATE dossier_in")
+
+
+def _write_sqlite(rows: list[dict[str, Any]]) -> None:
+    placeholders = ", ".join("%s" for _ in ROW_FIELDS)
+    adapt = connection.ops.adapt_datetimefield_value
+    dumps = json.dumps
+    values = []
+    for row in rows:
+        line = []
+        for column in ROW_FIELDS:
+            value = row[column]
+            if column in JSON_FIELDS:
+                value = dumps(value)
+            elif isinstance(value, datetime):
+                value = adapt(value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            line.append(value)
+        values.append(line)
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(f"VALUES ({placeholders})"), values)
+
+
+def write_rows(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _write_postgresql(rows)
+    else:
+        _write_sqlite(rows)
+
+
+@dataclass
+class Outcome:
+    batch: Batch
+    replayed: bool
+    changes: list[Change]
+
+
+def write_batch(
+    *,
+    source: SourceSystem,
+    batch_id: str,
+    items: Iterable[Item],
+    channel: str,
+) -> Outcome:
+    """Validate and write one batch. The caller holds the transaction (actions.receive_batch)."""
+    earlier = Batch.objects.filter(source=source, batch_id=batch_id).first()
+    if earlier is not None:
+        return Outcome(earlier, True, [])  # a resend: nothing to validate or write
+    agencies = reportable_agencies(source)
+    prepared = prepare(items, agencies, source.code)
+    # Batches of one source are written one at a time from here to the commit.
+    SourceSystem.objects.select_for_update().filter(pk=source.pk).first()
+    existing = Batch.objects.filter(source=source, batch_id=batch_id).first()
+    if existing is not None:
+        return Outcome(existing, True, [])
+    now = timezone.now()
+    batch = Batch.objects.create(
+        source=source, batch_id=batch_id, received_at=now, channel=channel, total=prepared.total
+    )
+    stored = _stored(source.pk, list(prepared.rows))
+    accepted = updated = 0
+    unchanged = prepared.duplicates_same
+    stale = prepared.duplicates_stale
+    to_write: list[dict[str, Any]] = []
+    changes: list[Change] = []
+    delays: list[float] = []
+    for code, row in prepared.rows.items():
+        old = stored.get(code)
+        if old is not None:
+            if row["updated_at"] < old["updated_at"]:
+                stale += 1
+                continue
+            if row["updated_at"] == old["updated_at"]:
+                unchanged += 1
+                continue
+            updated += 1
+            row["first_seen_at"] = old["first_seen_at"]
+            row["id"] = old["id"]
+        else:
+            accepted += 1
+            row["first_seen_at"] = now
+        row["source_id"] = source.pk
+        row["arrived_at"] = now
+        row["batch_id"] = batch.pk
+        delays.append((now - row["updated_at"]).total_seconds())
+        to_write.append(row)
+        changes.append((old, row))
+    write_rows(to_write)
+    if any(old is None for old, _new in changes):
+        new_ids = dict(
+            Dossier.objects.filter(batch_id=batch.pk, first_seen_at=now).values_list("code", "id")
+        )
+        for old, new in changes:
+            if old is None:
+                new["id"] = new_ids[new["code"]]
+    QuarantinedRecord.objects.bulk_create(
+        [
+            QuarantinedRecord(
+                batch=batch,
+                position=position,
+                code=_code_of(raw),
+                record=quarantine_copy(raw),
+                errors=errors[:50],
+            )
+            for position, _where, raw, errors in prepared.refused
+        ],
+        batch_size=1000,
+    )
+    median, p95, histogram = delay_summary(delays)
+    missing = dict(prepared.missing)
+    Batch.objects.filter(pk=batch.pk).update(
+        accepted=accepted,
+        updated=updated,
+        unchanged=unchanged,
+        stale=stale,
+        quarantined=len(prepared.refused),
+        delay_median_seconds=median,
+        delay_p95_seconds=p95,
+        delays=histogram,
+        missing=missing,
+        finished_at=timezone.now(),
+    )
+    SourceSystem.objects.filter(pk=source.pk).update(last_contact_at=now)
+    after_batch(changes)
+    batch.refresh_from_db()
+    return Outcome(batch, False, changes)
+
+
+def _code_of(raw: Any) -> str:
+    if isinstance(raw, dict):
+        code = raw.get("code")
+        if isinstance(code, str):
+            return schema._clean_text(code[:64])
+    return ""

@@ -1,0 +1,661 @@
+"""The dossier record `dxgov.dossier/1`: validation of one record (pure, on the hot path).
+
+`validate(raw, where)` turns one decoded JSON value into a `DossierRecord`, or into a list of
+errors, each with the precise path of the offending value (`records[12].fees[0].amount: must be
+≥ 0`). It never raises, whatever it is given. Hand-written rather than pydantic, with fast paths
+for the nested lists that build no error path unless something is wrong (see ADR 11).
+
+Personal data (Decree 13/2023) is refused: a key naming a citizen's identity, name or contact
+details (`citizen_id`, `cccd`, `ho_ten`, `phone`, …) anywhere in the record makes it invalid,
+and `redact()` replaces such values with "[removed]" before the record is kept in quarantine.
+
+Datetimes are ISO 8601 with a UTC offset (`2025-07-01T08:30:00+07:00`); a time without an
+offset is refused, as it would be read differently by different systems. Unknown keys are
+ignored (after the personal-data check), so a source may send more than version 1 names.
+
+Error messages are English and stable: they are read by the source systems' developers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+SCHEMA = "dxgov.dossier/1"
+
+STATUSES = frozenset(
+    {
+        "received",
+        "processing",
+        "supplement_requested",
+        "supplement_completed",
+        "finished",
+        "returned",
+        "stopped",
+        "rejected",
+        "withdrawn",
+    }
+)
+UNITS = frozenset({"working_day", "day", "hour"})
+
+REQUIRED = ("code", "procedure_code", "agency_code", "received_at", "updated_at")
+# Optional fields whose absence the quality page counts (completeness of the record).
+EXPECTED = (
+    "submitted_at",
+    "due_at",
+    "finished_at",
+    "processing_time",
+    "channel",
+    "status_history",
+    "filed_on_dvcqg",
+    "synced_to_dvcqg",
+    "paid_online",
+)
+FIELDS = frozenset(
+    {
+        *REQUIRED,
+        *EXPECTED,
+        "result_code",
+        "result_file_url",
+        "has_digitised_component",
+        "documents",
+        "vneid_authenticated",
+        "population_db_code",
+        "fees",
+        "rating",
+        "petitions",
+    }
+)
+# Keys (folded: lower case, no separators) that name personal data, and parts of keys that do.
+PII_KEYS = frozenset(
+    {
+        "citizenid",
+        "idnumber",
+        "idno",
+        "cccd",
+        "cmnd",
+        "socccd",
+        "socmnd",
+        "applicantname",
+        "fullname",
+        "hoten",
+        "hovaten",
+        "name_of_applicant",
+        "phone",
+        "email",
+        "address",
+        "dateofbirth",
+        "dob",
+        "birthdate",
+        "ngaysinh",
+        "sodienthoai",
+        "dienthoai",
+        "diachi",
+        "passport",
+        "hochieu",
+        "socialinsurancenumber",
+        "taxcode",
+        "masothue",
+    }
+)
+PII_PARTS = (
+    "citizen",
+    "cccd",
+    "cmnd",
+    "hoten",
+    "hovaten",
+    "fullname",
+    "applicantname",
+    "phone",
+    "email",
+    "address",
+    "dateofbirth",
+    "ngaysinh",
+    "dienthoai",
+    "diachi",
+    "passport",
+    "hochieu",
+)
+REMOVED = "[removed]"
+
+MAX_CODE = 64
+MAX_PROCEDURE = 32
+MAX_AGENCY = 32
+MAX_SHORT = 100
+MAX_URL = 500
+MAX_NAME = 500
+MAX_LIST = 200
+MAX_AMOUNT = 10**15  # VND; a fee list's sum stays far inside 64 bits
+MAX_PROCESSING = 3650.0  # ten years of days; bounds the deadline computation too
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+
+@dataclass(slots=True)
+class Document:
+    name: str
+    digitised: bool
+    from_personal_store: bool
+
+
+@dataclass(slots=True)
+class Fee:
+    name: str
+    amount: int
+
+
+@dataclass(slots=True)
+class Petition:
+    received_at: datetime
+    handled_at: datetime | None
+    disliked: bool
+    recomplained: bool
+
+
+@dataclass(slots=True)
+class DossierRecord:
+    """One valid record; datetimes are aware. `missing` names the EXPECTED fields left out."""
+
+    code: str
+    procedure_code: str
+    agency_code: str
+    received_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    processing_value: float | None
+    processing_unit: str
+    channel: int
+    filed_on_dvcqg: bool
+    status_history: list[tuple[str, datetime]]
+    result_code: str
+    result_file_url: str
+    has_digitised_component: bool
+    documents: list[Document]
+    vneid_authenticated: bool
+    population_db_code: str
+    fees: list[Fee]
+    paid_online: int
+    synced_to_dvcqg: bool
+    rating: int | None
+    petitions: list[Petition]
+    missing: tuple[str, ...]
+
+
+# --- personal data --------------------------------------------------------------------------
+
+_FOLD = re.compile(r"[^a-z0-9]")
+
+
+_KEY_CACHE: dict[str, bool] = {}
+
+
+def is_personal_key(key: str) -> bool:
+    """Whether a key names personal data (any case, with or without separators)."""
+    known = _KEY_CACHE.get(key)
+    if known is not None:
+        return known
+    folded = _FOLD.sub("", key.lower())
+    found = folded in PII_KEYS or any(part in folded for part in PII_PARTS)
+    if len(_KEY_CACHE) < 10_000:
+        _KEY_CACHE[key] = found
+    return found
+
+
+def _extra_keys(
+    entry: dict[str, Any], allowed: frozenset[str], where: str, errors: list[str]
+) -> None:
+    """Keys beyond those the format names are ignored, unless they hold personal data."""
+    if entry.keys() <= allowed:
+        return
+    extra = {key: entry[key] for key in entry.keys() - allowed}
+    for path in personal_paths(extra, where):
+        errors.append(f"{path}: personal data is not accepted (Decree 13/2023)")
+
+
+def personal_paths(value: Any, path: str) -> list[str]:
+    """Paths of every key naming personal data in `value`, at any depth."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                here = f"{where}.{key}"
+                if isinstance(key, str) and is_personal_key(key):
+                    found.append(here)
+                elif isinstance(inner, dict | list):
+                    stack.append((inner, here))
+        elif isinstance(item, list):
+            for index, inner in enumerate(item):
+                if isinstance(inner, dict | list):
+                    stack.append((inner, f"{where}[{index}]"))
+    return sorted(found)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff\x00]")
+
+
+def _unstorable(text: str) -> bool:
+    return "\x00" in text or (not text.isascii() and _SURROGATE.search(text) is not None)
+
+
+def _clean_text(text: str) -> str:
+    # NUL and lone surrogates cannot be stored (PostgreSQL, UTF-8); they are replaced.
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def redact(value: Any, depth: int = 0) -> Any:
+    """A copy of `value` fit to keep: personal-data values replaced with "[removed]", text
+    that cannot be stored (NUL, lone surrogates) replaced, nesting cut at 20 levels."""
+    if depth > 20:
+        return REMOVED
+    if isinstance(value, dict):
+        return {
+            _clean_text(str(key)): REMOVED
+            if is_personal_key(str(key))
+            else redact(inner, depth + 1)
+            for key, inner in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(inner, depth + 1) for inner in value]
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+# --- scalars ----------------------------------------------------------------------------------
+
+
+def _text(value: Any, where: str, limit: int, errors: list[str], *, empty: bool = True) -> str:
+    if type(value) is not str:
+        errors.append(f"{where}: must be a string")
+        return ""
+    if len(value) > limit:
+        errors.append(f"{where}: must be at most {limit} characters")
+        return ""
+    if not empty and not value.strip():
+        errors.append(f"{where}: must not be empty")
+        return ""
+    if not value.isascii() and _SURROGATE.search(value) is not None:
+        errors.append(f"{where}: must not contain NUL or unpaired surrogate characters")
+        return ""
+    if "\x00" in value:
+        errors.append(f"{where}: must not contain NUL or unpaired surrogate characters")
+        return ""
+    return value
+
+
+def _optional_text(value: Any, where: str, limit: int, errors: list[str]) -> str:
+    if value is None:
+        return ""
+    return _text(value, where, limit, errors)
+
+
+def _moment(value: Any, where: str, errors: list[str]) -> datetime | None:
+    if type(value) is not str or len(value) > 40:
+        errors.append(f"{where}: must be an ISO 8601 date and time with offset")
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        errors.append(f"{where}: must be an ISO 8601 date and time with offset")
+        return None
+    if moment.tzinfo is None:
+        errors.append(f"{where}: must have a UTC offset, such as +07:00")
+        return None
+    if not YEAR_MIN <= moment.year <= YEAR_MAX:
+        errors.append(f"{where}: year must be between {YEAR_MIN} and {YEAR_MAX}")
+        return None
+    return moment
+
+
+def _optional_moment(value: Any, where: str, errors: list[str]) -> datetime | None:
+    if value is None:
+        return None
+    return _moment(value, where, errors)
+
+
+def _flag(value: Any, where: str, errors: list[str]) -> bool:
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    errors.append(f"{where}: must be true or false")
+    return False
+
+
+def _choice(value: Any, where: str, allowed: tuple[int, ...], errors: list[str]) -> int:
+    if type(value) is int and value in allowed:
+        return value
+    errors.append(f"{where}: must be one of {', '.join(map(str, allowed))}")
+    return allowed[0]
+
+
+def _list(value: Any, where: str, errors: list[str]) -> list[Any]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        errors.append(f"{where}: must be a list")
+        return []
+    if len(value) > MAX_LIST:
+        errors.append(f"{where}: must have at most {MAX_LIST} items")
+        return []
+    return value
+
+
+def _entry(value: Any, where: str, errors: list[str]) -> dict[str, Any] | None:
+    if type(value) is not dict:
+        errors.append(f"{where}: must be an object")
+        return None
+    return value
+
+
+# --- nested lists ---------------------------------------------------------------------------
+
+_HISTORY_KEYS = frozenset({"status", "at"})
+_DOCUMENT_KEYS = frozenset({"name", "digitised", "from_personal_store"})
+_FEE_KEYS = frozenset({"name", "amount"})
+_PETITION_KEYS = frozenset({"received_at", "handled_at", "disliked", "recomplained"})
+_PROCESSING_KEYS = frozenset({"value", "unit"})
+
+
+def _history(value: Any, where: str, errors: list[str]) -> list[tuple[str, datetime]]:
+    if type(value) is list and len(value) <= MAX_LIST:
+        # The common case, with no path built: every entry well formed.
+        history = []
+        parse = datetime.fromisoformat
+        for item in value:
+            if type(item) is not dict or not item.keys() <= _HISTORY_KEYS:
+                break
+            status, at = item.get("status"), item.get("at")
+            if type(status) is not str or status not in STATUSES:
+                break
+            if type(at) is not str or len(at) > 40:
+                break
+            try:
+                moment = parse(at)
+            except ValueError:
+                break
+            if moment.tzinfo is None or not YEAR_MIN <= moment.year <= YEAR_MAX:
+                break
+            history.append((status, moment))
+        else:
+            return history
+    return _history_checked(value, where, errors)
+
+
+def _history_checked(value: Any, where: str, errors: list[str]) -> list[tuple[str, datetime]]:
+    history = []
+    for index, item in enumerate(_list(value, where, errors)):
+        here = f"{where}[{index}]"
+        entry = _entry(item, here, errors)
+        if entry is None:
+            continue
+        _extra_keys(entry, _HISTORY_KEYS, here, errors)
+        status = entry.get("status")
+        if type(status) is not str or status not in STATUSES:
+            errors.append(f"{here}.status: must be one of {', '.join(sorted(STATUSES))}")
+            continue
+        moment = _moment(entry.get("at"), f"{here}.at", errors)
+        if moment is not None:
+            history.append((status, moment))
+    return history
+
+
+def _documents(value: Any, where: str, errors: list[str]) -> list[Document]:
+    if type(value) is list and len(value) <= MAX_LIST:
+        documents = []
+        for item in value:
+            if type(item) is not dict or not item.keys() <= _DOCUMENT_KEYS:
+                break
+            name = item.get("name")
+            digitised = item.get("digitised")
+            store = item.get("from_personal_store")
+            if name is None:
+                name = ""
+            elif type(name) is not str or len(name) > MAX_NAME or _unstorable(name):
+                break
+            if digitised is not None and type(digitised) is not bool:
+                break
+            if store is not None and type(store) is not bool:
+                break
+            documents.append(Document(name, digitised is True, store is True))
+        else:
+            return documents
+    return _documents_checked(value, where, errors)
+
+
+def _documents_checked(value: Any, where: str, errors: list[str]) -> list[Document]:
+    documents = []
+    for index, item in enumerate(_list(value, where, errors)):
+        here = f"{where}[{index}]"
+        entry = _entry(item, here, errors)
+        if entry is None:
+            continue
+        _extra_keys(entry, _DOCUMENT_KEYS, here, errors)
+        documents.append(
+            Document(
+                name=_optional_text(entry.get("name"), f"{here}.name", MAX_NAME, errors),
+                digitised=_flag(entry.get("digitised"), f"{here}.digitised", errors),
+                from_personal_store=_flag(
+                    entry.get("from_personal_store"), f"{here}.from_personal_store", errors
+                ),
+            )
+        )
+    return documents
+
+
+def _fees(value: Any, where: str, errors: list[str]) -> list[Fee]:
+    fees = []
+    for index, item in enumerate(_list(value, where, errors)):
+        here = f"{where}[{index}]"
+        entry = _entry(item, here, errors)
+        if entry is None:
+            continue
+        _extra_keys(entry, _FEE_KEYS, here, errors)
+        amount = entry.get("amount")
+        if type(amount) is not int:
+            errors.append(f"{here}.amount: must be a whole number of VND")
+            amount = 0
+        elif amount < 0:
+            errors.append(f"{here}.amount: must be ≥ 0")
+        elif amount > MAX_AMOUNT:
+            errors.append(f"{here}.amount: must be ≤ {MAX_AMOUNT}")
+        name = _optional_text(entry.get("name"), f"{here}.name", MAX_NAME, errors)
+        fees.append(Fee(name=name, amount=amount))
+    return fees
+
+
+def _petitions(value: Any, where: str, errors: list[str]) -> list[Petition]:
+    petitions = []
+    for index, item in enumerate(_list(value, where, errors)):
+        here = f"{where}[{index}]"
+        entry = _entry(item, here, errors)
+        if entry is None:
+            continue
+        _extra_keys(entry, _PETITION_KEYS, here, errors)
+        received = _moment(entry.get("received_at"), f"{here}.received_at", errors)
+        handled = _optional_moment(entry.get("handled_at"), f"{here}.handled_at", errors)
+        disliked = _flag(entry.get("disliked"), f"{here}.disliked", errors)
+        recomplained = _flag(entry.get("recomplained"), f"{here}.recomplained", errors)
+        if received is not None:
+            petitions.append(Petition(received, handled, disliked, recomplained))
+    return petitions
+
+
+def _processing_time(value: Any, where: str, errors: list[str]) -> tuple[float | None, str]:
+    if value is None:
+        return None, ""
+    entry = _entry(value, where, errors)
+    if entry is None:
+        return None, ""
+    _extra_keys(entry, _PROCESSING_KEYS, where, errors)
+    amount = entry.get("value")
+    unit = entry.get("unit")
+    result: float | None = None
+    if type(amount) is not int and type(amount) is not float:
+        errors.append(f"{where}.value: must be a number")
+    elif not 0 <= amount <= MAX_PROCESSING:  # NaN fails both comparisons
+        errors.append(f"{where}.value: must be between 0 and {MAX_PROCESSING:g}")
+    else:
+        result = float(amount)
+    if type(unit) is not str or unit not in UNITS:
+        errors.append(f"{where}.unit: must be one of {', '.join(sorted(UNITS))}")
+        return None, ""
+    return result, unit
+
+
+# --- the record -------------------------------------------------------------------------------
+
+
+def validate(raw: Any, where: str = "record") -> tuple[DossierRecord | None, list[str]]:
+    """One record: the typed value and no errors, or None and every error found."""
+    if type(raw) is not dict:
+        return None, [f"{where}: must be an object"]
+    errors: list[str] = []
+    _extra_keys(raw, FIELDS, where, errors)
+    get = raw.get
+    missing = tuple(key for key in EXPECTED if get(key) is None)
+    required = [get(key) for key in REQUIRED]
+    for key, value in zip(REQUIRED, required, strict=True):
+        if value is None:
+            errors.append(f"{where}.{key}: is required")
+    code_value, procedure_value, agency_value, received_value, updated_value = required
+    code = procedure_code = agency_code = ""
+    received_at = updated_at = None
+    if code_value is not None:
+        code = _text(code_value, f"{where}.code", MAX_CODE, errors, empty=False)
+    if procedure_value is not None:
+        procedure_code = _text(
+            procedure_value, f"{where}.procedure_code", MAX_PROCEDURE, errors, empty=False
+        )
+    if agency_value is not None:
+        agency_code = _text(agency_value, f"{where}.agency_code", MAX_AGENCY, errors, empty=False)
+    if received_value is not None:
+        received_at = _moment(received_value, f"{where}.received_at", errors)
+    if updated_value is not None:
+        updated_at = _moment(updated_value, f"{where}.updated_at", errors)
+    submitted_at = _optional_moment(get("submitted_at"), f"{where}.submitted_at", errors)
+    due_at = _optional_moment(get("due_at"), f"{where}.due_at", errors)
+    finished_at = _optional_moment(get("finished_at"), f"{where}.finished_at", errors)
+    processing_value, processing_unit = _processing_time(
+        get("processing_time"), f"{where}.processing_time", errors
+    )
+    channel_value = get("channel")
+    channel = 1
+    if channel_value is not None:
+        channel = _choice(channel_value, f"{where}.channel", (1, 2, 3), errors)
+    paid_value = get("paid_online")
+    paid_online = (
+        0 if paid_value is None else _choice(paid_value, f"{where}.paid_online", (0, 1, 2), errors)
+    )
+    rating_value = get("rating")
+    rating = (
+        None
+        if rating_value is None
+        else _choice(rating_value, f"{where}.rating", (1, 2, 3, 4, 5), errors)
+    )
+    record = DossierRecord(
+        code=code,
+        procedure_code=procedure_code,
+        agency_code=agency_code,
+        received_at=received_at,  # type: ignore[arg-type]  # checked below
+        updated_at=updated_at,  # type: ignore[arg-type]
+        submitted_at=submitted_at,
+        due_at=due_at,
+        finished_at=finished_at,
+        processing_value=processing_value,
+        processing_unit=processing_unit,
+        channel=channel,
+        filed_on_dvcqg=_flag(get("filed_on_dvcqg"), f"{where}.filed_on_dvcqg", errors),
+        status_history=_history(get("status_history"), f"{where}.status_history", errors),
+        result_code=_optional_text(get("result_code"), f"{where}.result_code", MAX_SHORT, errors),
+        result_file_url=_optional_text(
+            get("result_file_url"), f"{where}.result_file_url", MAX_URL, errors
+        ),
+        has_digitised_component=_flag(
+            get("has_digitised_component"), f"{where}.has_digitised_component", errors
+        ),
+        documents=_documents(get("documents"), f"{where}.documents", errors),
+        vneid_authenticated=_flag(
+            get("vneid_authenticated"), f"{where}.vneid_authenticated", errors
+        ),
+        population_db_code=_optional_text(
+            get("population_db_code"), f"{where}.population_db_code", MAX_CODE, errors
+        ),
+        fees=_fees(get("fees"), f"{where}.fees", errors),
+        paid_online=paid_online,
+        synced_to_dvcqg=_flag(get("synced_to_dvcqg"), f"{where}.synced_to_dvcqg", errors),
+        rating=rating,
+        petitions=_petitions(get("petitions"), f"{where}.petitions", errors),
+        missing=missing,
+    )
+    if errors:
+        return None, errors
+    return record, []
+
+
+def missing_required(raw: dict[str, Any]) -> tuple[str, ...]:
+    """The required fields `raw` lacks (null counts as missing)."""
+    return tuple(key for key in REQUIRED if raw.get(key) is None)
+
+
+def error_field(error: str) -> str:
+    """The top-level field an error is about ("records[3].fees[0].amount: …" → "fees")."""
+    path = error.split(":", 1)[0]
+    parts = path.split(".")
+    if len(parts) < 2:
+        return ""
+    return parts[1].split("[", 1)[0]
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+_CSV_JSON = frozenset({"status_history", "documents", "fees", "petitions", "processing_time"})
+_CSV_INT = frozenset({"channel", "paid_online", "rating"})
+_CSV_BOOL = frozenset(
+    {
+        "filed_on_dvcqg",
+        "has_digitised_component",
+        "vneid_authenticated",
+        "synced_to_dvcqg",
+    }
+)
+_TRUE = frozenset({"true", "1", "yes", "TRUE", "True"})
+_FALSE = frozenset({"false", "0", "no", "FALSE", "False"})
+
+
+def from_csv_row(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A CSV row (every cell text) as the JSON record it stands for.
+
+    Empty cells are missing values; nested lists and `processing_time` are JSON in their
+    cell; whole numbers and true/false are read as such. A cell that does not convert is
+    passed on as text, so validate() reports it with its path.
+    """
+    record: dict[str, Any] = {}
+    for key, cell in row.items():
+        if key is None or not isinstance(cell, str):
+            # Cells beyond the header (csv puts them under None): not part of any field.
+            continue
+        if cell == "":
+            continue
+        if key in _CSV_JSON:
+            try:
+                record[key] = json.loads(cell)
+            except (ValueError, RecursionError):
+                record[key] = cell
+        elif key in _CSV_INT:
+            record[key] = int(cell) if cell.isascii() and cell.isdigit() and len(cell) < 6 else cell
+        elif key in _CSV_BOOL:
+            record[key] = True if cell in _TRUE else False if cell in _FALSE else cell
+        else:
+            record[key] = cell
+    return record

@@ -1,0 +1,234 @@
+"""The record validator: every rule, precise paths, personal data, and garbage never raises."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dxgov.dossiers import schema
+from dxgov.dossiers.tests.conftest import make_record
+
+
+def errors_of(raw: Any) -> list[str]:
+    record, errors = schema.validate(raw, "records[12]")
+    assert (record is None) == bool(errors)
+    return errors
+
+
+def test_a_full_record_is_typed() -> None:
+    record, errors = schema.validate(make_record("H1"))
+    assert errors == [] and record is not None
+    assert record.received_at == datetime(2025, 7, 1, 1, 30, tzinfo=UTC)
+    assert record.status_history[1][0] == "supplement_requested"
+    assert record.fees[0].amount == 50000 and record.documents[0].digitised is True
+    assert record.processing_value == 7.0 and record.processing_unit == "working_day"
+    assert record.missing == ()
+
+
+def test_a_minimal_record_is_valid_and_says_what_is_missing() -> None:
+    raw = {
+        "code": "H1",
+        "procedure_code": "1.1",
+        "agency_code": "SO-25-KHCN",
+        "received_at": "2025-07-01T08:30:00+07:00",
+        "updated_at": "2025-07-01T08:30:00Z",
+    }
+    record, errors = schema.validate(raw)
+    assert errors == [] and record is not None
+    assert record.channel == 1 and record.paid_online == 0 and record.rating is None
+    assert set(record.missing) == set(schema.EXPECTED)
+
+
+@pytest.mark.parametrize("field", schema.REQUIRED)
+def test_each_required_field(field: str) -> None:
+    raw = make_record("H1")
+    raw[field] = None
+    assert errors_of(raw) == [f"records[12].{field}: is required"]
+    del raw[field]
+    assert errors_of(raw) == [f"records[12].{field}: is required"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"code": ""}, "records[12].code: must not be empty"),
+        ({"code": "x" * 65}, "records[12].code: must be at most 64 characters"),
+        ({"code": 12}, "records[12].code: must be a string"),
+        ({"procedure_code": "p" * 33}, "records[12].procedure_code: must be at most 32 characters"),
+        ({"agency_code": ["SO"]}, "records[12].agency_code: must be a string"),
+        ({"received_at": "2025-07-01T08:30:00"}, "records[12].received_at: must have a UTC offset"),
+        ({"received_at": "1 July"}, "records[12].received_at: must be an ISO 8601 date"),
+        ({"due_at": 1751331000}, "records[12].due_at: must be an ISO 8601 date"),
+        ({"finished_at": "1800-01-01T00:00:00+07:00"}, "records[12].finished_at: year must be"),
+        ({"channel": 4}, "records[12].channel: must be one of 1, 2, 3"),
+        ({"channel": True}, "records[12].channel: must be one of 1, 2, 3"),
+        ({"paid_online": 3}, "records[12].paid_online: must be one of 0, 1, 2"),
+        ({"rating": 0}, "records[12].rating: must be one of 1, 2, 3, 4, 5"),
+        ({"rating": 4.5}, "records[12].rating: must be one of"),
+        ({"filed_on_dvcqg": "yes"}, "records[12].filed_on_dvcqg: must be true or false"),
+        ({"synced_to_dvcqg": 1}, "records[12].synced_to_dvcqg: must be true or false"),
+        ({"fees": [{"name": "Lệ phí", "amount": -1}]}, "records[12].fees[0].amount: must be ≥ 0"),
+        ({"fees": [{"amount": 1.5}]}, "records[12].fees[0].amount: must be a whole number"),
+        ({"fees": [{"amount": 10**16}]}, "records[12].fees[0].amount: must be ≤"),
+        ({"fees": "free"}, "records[12].fees: must be a list"),
+        ({"fees": [3]}, "records[12].fees[0]: must be an object"),
+        ({"documents": [{"name": 5}]}, "records[12].documents[0].name: must be a string"),
+        (
+            {"documents": [{}, {"digitised": "x"}]},
+            "records[12].documents[1].digitised: must be true or false",
+        ),
+        (
+            {"status_history": [{"status": "lost", "at": "2025-07-01T08:30:00+07:00"}]},
+            "records[12].status_history[0].status: must be one of",
+        ),
+        (
+            {"status_history": [{"status": "received", "at": "soon"}]},
+            "records[12].status_history[0].at: must be an ISO 8601",
+        ),
+        ({"status_history": [{}] * 201}, "records[12].status_history: must have at most 200"),
+        (
+            {"processing_time": {"value": -1, "unit": "day"}},
+            "records[12].processing_time.value: must be between 0",
+        ),
+        (
+            {"processing_time": {"value": float("nan"), "unit": "day"}},
+            "records[12].processing_time.value: must be between 0",
+        ),
+        (
+            {"processing_time": {"value": 5, "unit": "week"}},
+            "records[12].processing_time.unit: must be one of",
+        ),
+        ({"processing_time": 5}, "records[12].processing_time: must be an object"),
+        (
+            {"petitions": [{"received_at": None, "disliked": False}]},
+            "records[12].petitions[0].received_at: must be an ISO 8601",
+        ),
+        ({"result_code": "\x00"}, "records[12].result_code: must not contain NUL"),
+        ({"result_file_url": "\ud800"}, "records[12].result_file_url: must not contain NUL"),
+    ],
+)
+def test_each_rule_names_its_path(changes: dict[str, Any], error: str) -> None:
+    errors = errors_of(make_record("H1", **changes))
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(error), errors
+
+
+def test_every_error_is_reported_not_only_the_first() -> None:
+    errors = errors_of(make_record("H1", channel=9, fees=[{"amount": -5}], rating=9))
+    assert [e.split(":")[0] for e in errors] == [
+        "records[12].channel",
+        "records[12].rating",
+        "records[12].fees[0].amount",
+    ]
+
+
+def test_not_an_object() -> None:
+    assert errors_of([1, 2]) == ["records[12]: must be an object"]
+    assert errors_of(None) == ["records[12]: must be an object"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"citizen_id": "001099012345"}, "records[12].citizen_id"),
+        ({"CCCD": "001099012345"}, "records[12].CCCD"),
+        ({"hoTen": "Nguyễn Văn A"}, "records[12].hoTen"),
+        ({"applicant": {"full_name": "Nguyễn Văn A"}}, "records[12].applicant.full_name"),
+        ({"extra": [{"x": {"so-dien-thoai": "0912"}}]}, "records[12].extra[0].x.so-dien-thoai"),
+        (
+            {"documents": [{"name": "Đơn", "email": "a@example.vn"}]},
+            "records[12].documents[0].email",
+        ),
+        (
+            {"petitions": [{"received_at": "2025-07-02T00:00:00Z", "phone": "1"}]},
+            "records[12].petitions[0].phone",
+        ),
+        (
+            {"processing_time": {"value": 1, "unit": "day", "address": "x"}},
+            "records[12].processing_time.address",
+        ),
+    ],
+)
+def test_personal_data_is_refused_at_any_depth(changes: dict[str, Any], path: str) -> None:
+    errors = errors_of(make_record("H1", **changes))
+    assert errors == [f"{path}: personal data is not accepted (Decree 13/2023)"]
+
+
+def test_unknown_keys_without_personal_data_are_ignored() -> None:
+    record, errors = schema.validate(make_record("H1", extra={"note": "x"}, version=2))
+    assert errors == [] and record is not None
+
+
+def test_redact_removes_personal_values_at_any_depth_and_keeps_the_rest() -> None:
+    raw = make_record("H1", applicant={"ho_ten": "Nguyễn Văn A", "ward": "Việt Trì"})
+    raw["documents"][0]["so_cccd"] = "001099012345"
+    kept = schema.redact(raw)
+    assert kept["applicant"] == {"ho_ten": "[removed]", "ward": "Việt Trì"}
+    assert kept["documents"][0]["so_cccd"] == "[removed]"
+    assert "Nguyễn Văn A" not in str(kept) and "001099012345" not in str(kept)
+    assert kept["code"] == "H1"
+    assert schema.redact({"a\x00": "b\ud800"}) == {"a\ufffd": "b\ufffd"}
+
+
+def test_csv_row_becomes_the_json_record() -> None:
+    row = {
+        "code": "H1",
+        "procedure_code": "1.1",
+        "agency_code": "SO-25-KHCN",
+        "received_at": "2025-07-01T08:30:00+07:00",
+        "updated_at": "2025-07-01T08:30:00+07:00",
+        "channel": "2",
+        "rating": "",
+        "filed_on_dvcqg": "true",
+        "fees": '[{"name": "Lệ phí", "amount": 1000}]',
+        "documents": "not json",
+        None: ["extra cell"],
+    }
+    raw = schema.from_csv_row(row)
+    assert raw["channel"] == 2 and raw["filed_on_dvcqg"] is True and "rating" not in raw
+    assert raw["fees"] == [{"name": "Lệ phí", "amount": 1000}]
+    errors = errors_of(raw)
+    assert errors == ["records[12].documents: must be a list"]
+    assert schema.from_csv_row({"channel": "²"})["channel"] == "²"
+
+
+def test_error_field() -> None:
+    assert schema.error_field("records[3].fees[0].amount: must be ≥ 0") == "fees"
+    assert schema.error_field("line 4.code: is required") == "code"
+    assert schema.error_field("line 4: not valid JSON") == ""
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+field_names = st.sampled_from(sorted(schema.FIELDS | {"citizen_id", "x"}))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(field_names, json_values, max_size=12))
+def test_garbage_records_never_raise(raw: dict[str, Any]) -> None:
+    record, errors = schema.validate(raw, "records[0]")
+    assert (record is None) == bool(errors)
+    assert all(e.startswith("records[0]") for e in errors)
+    schema.redact(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_any_json_value_never_raises(raw: Any) -> None:
+    record, errors = schema.validate(raw)
+    assert record is None or not errors
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(schema.FIELDS)), st.text(max_size=20)))
+def test_any_csv_row_never_raises(row: dict[str, str]) -> None:
+    schema.validate(schema.from_csv_row(row))

@@ -1,0 +1,765 @@
+"""Counts and scores in the database: the full recompute (SQL), the incremental update (deltas),
+procedure facts, roll-up by agency path and scoring.
+
+* `dossier_cells(month)`: one GROUP BY over the month's dossiers gives every dossier numerator
+  and denominator per agency (the SQL mirror of `rows.row_counts`); petitions, rare, are read
+  and evaluated in Python (`rows.petition_counts`).
+* `ProcedureFacts`: the catalogue facts of each unit and month (`qd766.procedure_facts` summed
+  over its procedures in scope, cached per catalogue scope) plus the usage that 3.2 and 3.5b
+  need, from `ProcedureUsage` (online dossiers and payments per agency, month and procedure).
+* `apply_changes(changes)`: the `after_batch` hook. Subtracts each old row's contribution, adds
+  the new one, for the affected (agency, month) cells and usage rows, then re-scores the affected
+  agencies and their ancestors for the affected months, quarters and years, in the batch's
+  transaction.
+* `rescore(...)`: rolls the cells up by agency path (a unit covers its subtree's dossiers; its
+  procedure facts are its own) and writes `Score` rows.
+
+Procedure scope: a ministry's own ministry-level procedures; a province's People's Committee:
+province- and commune-level procedures (national or owned inside the province), with usage over
+the whole province; a department: province-level ones; a commune: commune-level ones, each with
+its own usage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from dxgov.dossiers.models import Dossier, Procedure
+from dxgov.orgunits.models import Agency, AgencyKind
+from dxgov.scoring import periods, qd766, rows
+from dxgov.scoring.models import MonthCounts, ProcedureUsage, Score
+from dxgov.scoring.periods import Period
+from dxgov.scoring.qd766 import COUNT_FIELDS, Counts
+
+DOSSIER_TABLE = Dossier._meta.db_table
+PROCEDURE_TABLE = Procedure._meta.db_table
+GOVERNMENT = "CP"
+RULESETS = (qd766.DEFAULT_RULESET,)
+
+
+# --- SQL ----------------------------------------------------------------------------------
+
+
+def _seconds_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "FLOOR(EXTRACT(EPOCH FROM (d.end_at - d.received_at)))"
+    # SQLite: milliseconds from the Julian days, then whole seconds (truncated, as the engine).
+    return (
+        "(CAST(ROUND((julianday(d.end_at) - julianday(d.received_at)) * 86400000) AS INTEGER)"
+        " / 1000)"
+    )
+
+
+def _greatest(a: str, b: str) -> str:
+    return f"GREATEST({a}, {b})" if connection.vendor == "postgresql" else f"MAX({a}, {b})"
+
+
+def dossier_sql() -> str:
+    """One row per agency: every dossier count of the month (params: as_of ×5, month)."""
+    on_time = (
+        "(NOT d.late_by_supplements AND (d.effective_due IS NULL OR "
+        "(CASE WHEN d.end_at IS NOT NULL AND d.end_at <= %(as_of)s THEN d.end_at "
+        "ELSE %(as_of)s END) <= d.effective_due))"
+    )
+    # CASE, not AND: the history is cast to text only for the rare single-request rows.
+    supplement_open = (
+        "(CASE WHEN d.supplement_requests = 1 THEN "
+        "CAST(d.status_history AS TEXT) NOT LIKE '%%supplement_completed%%' ELSE FALSE END)"
+    )
+    finished = f"(d.end_at IS NOT NULL AND d.end_at <= %(as_of)s AND NOT {supplement_open})"
+    paper = "COALESCE(p.requires_paper_result, FALSE)"
+    seconds = _greatest(f"{_seconds_sql()} - d.supplement_seconds", "0")
+
+    def count(condition: str) -> str:
+        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+    columns = {
+        "dossiers_received": "COUNT(*)",
+        "dossiers_synced": count("d.synced_to_dvcqg"),
+        "dossiers_on_time": count(on_time),
+        "dossiers_finished": count(finished),
+        "processing_seconds": f"SUM(CASE WHEN {finished} THEN {seconds} ELSE 0 END)",
+        "dossiers_online": count(f"d.channel = 2 AND (d.has_e_result OR NOT {paper})"),
+        "dossiers_with_fees": count("d.fee_total > 0"),
+        "dossiers_paid_online": count("d.fee_total > 0 AND d.paid_online IN (1, 2)"),
+        "dossiers_paper_result": count(paper),
+        "dossiers_e_result": count(f"{paper} AND d.has_e_result"),
+        "dossiers_digitised": count("d.digitised AND d.has_e_result"),
+        "dossiers_reused": count("d.digitised"),
+        "dossiers_personal_store": count("d.from_personal_store"),
+        "dossiers_population_data": count("d.uses_population_data"),
+        "petitions": "SUM(d.petition_count)",
+        "dossiers_late": count(f"NOT {on_time}"),
+        "dossiers_complained": count("d.petition_count > 0 OR d.rating <= 2"),
+    }
+    select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
+    return (
+        f"SELECT d.agency_id, {select} FROM {DOSSIER_TABLE} d "  # noqa: S608 (fixed names)
+        f"LEFT JOIN {PROCEDURE_TABLE} p ON p.code = d.procedure_code "
+        "WHERE d.received_month = %(month)s GROUP BY d.agency_id"
+    )
+
+
+SQL_FIELDS = (
+    "dossiers_received",
+    "dossiers_synced",
+    "dossiers_on_time",
+    "dossiers_finished",
+    "processing_seconds",
+    "dossiers_online",
+    "dossiers_with_fees",
+    "dossiers_paid_online",
+    "dossiers_paper_result",
+    "dossiers_e_result",
+    "dossiers_digitised",
+    "dossiers_reused",
+    "dossiers_personal_store",
+    "dossiers_population_data",
+    "petitions",
+    "dossiers_late",
+    "dossiers_complained",
+)
+
+
+def _params(month: date) -> dict[str, Any]:
+    as_of = connection.ops.adapt_datetimefield_value(periods.month_as_of(month))
+    return {"as_of": as_of, "month": connection.ops.adapt_datefield_value(month)}
+
+
+def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[int, Counts]:
+    """The dossier counts of each agency with dossiers received in `month` (full recompute)."""
+    sql = dossier_sql()
+    params = _params(month)
+    wanted = None if agency_ids is None else sorted(set(agency_ids))
+    if wanted is not None:
+        if not wanted:
+            return {}
+        sql = sql.replace(
+            "WHERE d.received_month = %(month)s",
+            "WHERE d.received_month = %(month)s AND d.agency_id IN ("
+            + ", ".join(str(int(i)) for i in wanted)
+            + ")",
+        )
+    cells: dict[int, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            cells[row[0]] = {
+                name: int(value or 0) for name, value in zip(SQL_FIELDS, row[1:], strict=True)
+            }
+    as_of = periods.month_as_of(month)
+    petitions = Dossier.objects.filter(received_month=month, petition_count__gt=0)
+    if wanted is not None:
+        petitions = petitions.filter(agency_id__in=wanted)
+    for agency_id, items in petitions.values_list("agency_id", "petitions").iterator(2000):
+        on_time, satisfied = rows.petition_counts(list(items or ()), as_of)
+        cell = cells.setdefault(agency_id, {})
+        cell["petitions_on_time"] = cell.get("petitions_on_time", 0) + on_time
+        cell["petitions_satisfied"] = cell.get("petitions_satisfied", 0) + satisfied
+    return {agency_id: Counts.from_dict(values) for agency_id, values in cells.items()}
+
+
+def usage_rows(month: date) -> dict[tuple[int, str], tuple[int, int]]:
+    """(agency, procedure) → (online dossiers, online payments) in `month`, from the dossiers."""
+    sql = (
+        "SELECT agency_id, procedure_code, "  # noqa: S608 (fixed names)
+        "SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN fee_total > 0 AND paid_online IN (1, 2) THEN 1 ELSE 0 END) "
+        f"FROM {DOSSIER_TABLE} WHERE received_month = %(month)s "
+        "GROUP BY agency_id, procedure_code"
+    )
+    found: dict[tuple[int, str], tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(month))
+        for agency_id, code, online, paid in cursor.fetchall():
+            if online or paid:
+                found[(agency_id, code)] = (int(online or 0), int(paid or 0))
+    return found
+
+
+# --- units --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    code: str
+    kind: str  # ministry, province, department, commune
+    path: str
+    root_id: int  # the province's People's Committee or the ministry
+
+
+def units() -> dict[int, Unit]:
+    """Every current scored agency: ministries, provinces' People's Committees and below."""
+    found: dict[int, Unit] = {}
+    rows_ = (
+        Agency.objects.current()
+        .exclude(kind=AgencyKind.GOVERNMENT)
+        .values_list("id", "code", "kind", "path")
+        .order_by("path")
+    )
+    by_code: dict[str, int] = {}
+    for agency_id, code, kind, path in rows_:
+        by_code[code] = agency_id
+        parts = [part for part in path.split("/") if part]
+        if len(parts) < 2 or parts[0] != GOVERNMENT:
+            continue
+        root = by_code.get(parts[1])
+        if root is None:
+            continue
+        if kind == AgencyKind.MINISTRY:
+            unit_kind = "ministry"
+        elif code == parts[1]:
+            unit_kind = "province"
+        elif kind == AgencyKind.DEPARTMENT:
+            unit_kind = "department"
+        else:
+            unit_kind = "commune"
+        found[agency_id] = Unit(agency_id, code, unit_kind, path, root)
+    return found
+
+
+def ancestors(unit: Unit, by_path: Mapping[str, int]) -> list[int]:
+    parts = [part for part in unit.path.split("/") if part]
+    found = []
+    for depth in range(2, len(parts)):
+        path = "/" + "/".join(parts[:depth]) + "/"
+        if path in by_path:
+            found.append(by_path[path])
+    return found
+
+
+# --- procedure facts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Active procedures as (info, owner agency id, owner path), and a stamp that changes when
+    the catalogue does (its size and last change)."""
+
+    items: tuple[tuple[qd766.ProcedureInfo, int | None, str], ...]
+    stamp: tuple[int, str] = (0, "")
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        from django.db.models import Count, Max
+
+        summary = Procedure.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+        stamp = (int(summary["n"] or 0), str(summary["last"]))
+        if _CATALOGUE_CACHE and _CATALOGUE_CACHE[0].stamp == stamp:
+            return _CATALOGUE_CACHE[0]
+        found = []
+        for procedure in Procedure.objects.filter(active=True).select_related("owner"):
+            info = qd766.ProcedureInfo(
+                code=procedure.code,
+                level=procedure.level,  # type: ignore[arg-type]
+                online_level=procedure.online_level,  # type: ignore[arg-type]
+                has_fees=procedure.has_fees,
+                fees_integrated=procedure.fees_integrated,
+                requires_paper_result=procedure.requires_paper_result,
+                applicant_type=procedure.applicant_type,  # type: ignore[arg-type]
+                announced_on=procedure.announced_on,
+                legal_basis_effective_on=procedure.legal_basis_effective_on,
+                published_on=procedure.published_on,
+                content_complete=procedure.content_complete,
+                population_data_connected=procedure.population_data_connected,
+                active=procedure.active,
+            )
+            found.append(
+                (info, procedure.owner_id, procedure.owner.path if procedure.owner else "")
+            )
+        catalogue = cls(tuple(found), stamp)
+        _CATALOGUE_CACHE[:] = [catalogue]
+        _GROUP_CACHE.clear()
+        return catalogue
+
+
+# The last catalogue loaded, and its procedures' facts summed by (level, owner) per month: the
+# same for every batch until the catalogue changes (per process; the stamp guards staleness).
+_CATALOGUE_CACHE: list[Catalogue] = []
+_GROUP_CACHE: dict[tuple[tuple[int, str], date], dict[tuple[str, int | None], list[int]]] = {}
+
+
+def in_scope(unit: Unit, level: str, owner_id: int | None, owner_path: str, root_path: str) -> bool:
+    """Whether a procedure of this level and owner is in a unit's catalogue."""
+    if unit.kind == "ministry":
+        return level == "ministry" and owner_id == unit.id
+    if level == "ministry":
+        return False
+    if owner_id is not None and not owner_path.startswith(root_path):
+        return False
+    if unit.kind == "province":
+        return True
+    if unit.kind == "department":
+        return level == "province" and (owner_id is None or owner_id == unit.id)
+    return level == "commune"
+
+
+class ProcedureFacts:
+    """Catalogue counts per unit and month: `qd766.procedure_facts` over the unit's procedures,
+    plus 3.2 / 3.5b usage (procedures with an online dossier / an online payment).
+
+    Procedures are summed by (level, owner) group once per month, so a unit's catalogue is the
+    sum of the few groups in its scope. Months after the current one have no catalogue facts.
+    """
+
+    def __init__(
+        self,
+        units_: Mapping[int, Unit],
+        catalogue: Catalogue | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.units = units_
+        self.catalogue = catalogue or Catalogue.load()
+        self.paths = {u.id: u.path for u in units_.values()}
+        self.current_month = periods.month_of(today or timezone.localdate())
+        self._owner_paths = {owner: path for _i, owner, path in self.catalogue.items if owner}
+        self._groups: dict[date, dict[tuple[str, int | None], list[int]]] = {}
+        self._base: dict[tuple[tuple[str, int], date], list[int]] = {}
+        self._usage: dict[tuple[int, date], tuple[int, int]] = {}
+
+    def _month_groups(self, month: date) -> dict[tuple[str, int | None], list[int]]:
+        cached = _GROUP_CACHE.get((self.catalogue.stamp, month))
+        if cached is not None:
+            return cached
+        if month not in self._groups:
+            groups: dict[tuple[str, int | None], list[int]] = {}
+            last = periods.month_end(month)
+            for info, owner, _path in self.catalogue.items:
+                facts = qd766.procedure_facts(info, period_start=month, period_end=last)
+                total = groups.setdefault((info.level, owner), [0] * len(COUNT_FIELDS))
+                _add(total, _vector(facts))
+            self._groups[month] = groups
+            _GROUP_CACHE[(self.catalogue.stamp, month)] = groups
+        return self._groups[month]
+
+    def _key(self, unit: Unit) -> tuple[str, int]:
+        """Units with the same key have the same catalogue."""
+        own = unit.kind == "ministry" or unit.id in self._owner_paths
+        return (unit.kind, unit.id if own else unit.root_id)
+
+    def base(self, unit: Unit, month: date) -> list[int]:
+        if month > self.current_month:
+            return [0] * len(COUNT_FIELDS)
+        key = (self._key(unit), month)
+        if key not in self._base:
+            root_path = self.paths[unit.root_id]
+            total = [0] * len(COUNT_FIELDS)
+            for (level, owner), vector in self._month_groups(month).items():
+                owner_path = self._owner_paths.get(owner, "") if owner else ""
+                if in_scope(unit, level, owner, owner_path, root_path):
+                    _add(total, vector)
+            self._base[key] = total
+        return self._base[key]
+
+    def load_usage(self, months: Iterable[date], roots: Iterable[int] | None) -> None:
+        """Usage counts of every unit under `roots` (None: all) in `months`."""
+        months = list(months)
+        is_online = "u.online_dossiers > 0 AND p.online_level IN ('partial', 'full')"
+        is_paid = "u.online_payments > 0 AND p.has_fees"
+        online = f"SUM(CASE WHEN {is_online} THEN 1 ELSE 0 END)"
+        paid = f"SUM(CASE WHEN {is_paid} THEN 1 ELSE 0 END)"
+        d_online = f"COUNT(DISTINCT CASE WHEN {is_online} THEN u.procedure_code END)"
+        d_paid = f"COUNT(DISTINCT CASE WHEN {is_paid} THEN u.procedure_code END)"
+        table = ProcedureUsage._meta.db_table
+        where = "u.month IN (" + ", ".join(["%s"] * len(months)) + ")"
+        params: list[Any] = [connection.ops.adapt_datefield_value(m) for m in months]
+        if roots is not None:
+            ids = sorted(set(roots))
+            if not ids:
+                return
+            where += " AND u.root_id IN (" + ", ".join(str(int(i)) for i in ids) + ")"
+        join = f"FROM {table} u JOIN {PROCEDURE_TABLE} p ON p.code = u.procedure_code AND p.active"
+        own = (
+            f"SELECT u.agency_id, u.month, p.level, p.owner_id, {online}, {paid} {join} "
+            f"WHERE {where} GROUP BY u.agency_id, u.month, p.level, p.owner_id"
+        )
+        whole = (
+            f"SELECT u.root_id, u.month, p.level, p.owner_id, {d_online}, {d_paid} {join} "
+            f"WHERE {where} GROUP BY u.root_id, u.month, p.level, p.owner_id"
+        )
+        found: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+        with connection.cursor() as cursor:
+            for sql, provinces in ((own, False), (whole, True)):
+                cursor.execute(sql, params)
+                for agency_id, month, level, owner_id, used, paying in cursor.fetchall():
+                    unit = self.units.get(agency_id)
+                    if unit is None or (unit.kind == "province") != provinces:
+                        continue
+                    owner_path = self._owner_paths.get(owner_id, "") if owner_id else ""
+                    if not in_scope(unit, level, owner_id, owner_path, self.paths[unit.root_id]):
+                        continue
+                    month = _as_date(month)
+                    entry = found[(agency_id, month)]
+                    entry[0] += int(used or 0)
+                    entry[1] += int(paying or 0)
+        for key, (used, paying) in found.items():
+            self._usage[key] = (used, paying)
+
+    def vector(self, unit: Unit, month: date) -> list[int]:
+        total = list(self.base(unit, month))
+        used, paying = self._usage.get((unit.id, month), (0, 0))
+        total[_INDEX["procedures_online_used"]] += used
+        total[_INDEX["procedures_paid_online"]] += paying
+        return total
+
+
+# --- vectors ------------------------------------------------------------------------------
+
+_INDEX = {name: position for position, name in enumerate(COUNT_FIELDS)}
+
+
+def _vector(counts: Counts) -> list[int]:
+    return [getattr(counts, name) for name in COUNT_FIELDS]
+
+
+def _add(total: list[int], other: Iterable[int]) -> None:
+    for position, value in enumerate(other):
+        if value:
+            total[position] += value
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+# --- storing cells ------------------------------------------------------------------------
+
+
+def store_cells(month: date, cells: Mapping[int, Counts]) -> None:
+    """Replace a month's cells."""
+    MonthCounts.objects.filter(month=month).delete()
+    MonthCounts.objects.bulk_create(
+        [
+            MonthCounts(agency_id=agency_id, month=month, **counts.as_dict())
+            for agency_id, counts in cells.items()
+            if counts != Counts()
+        ],
+        batch_size=2000,
+    )
+
+
+def add_to_cells(month: date, deltas: Mapping[int, Mapping[str, int]]) -> None:
+    """Add deltas to a month's cells in one upsert (creating missing ones), then drop the cells
+    left at zero (the full recompute never stores them)."""
+    if not deltas:
+        return
+    table = MonthCounts._meta.db_table
+    columns = ", ".join(COUNT_FIELDS)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNT_FIELDS)
+    day = connection.ops.adapt_datefield_value(month)
+    values = [
+        [agency_id, day, *(int(delta.get(name, 0)) for name in COUNT_FIELDS)]
+        for agency_id, delta in deltas.items()
+    ]
+    row = "(" + ", ".join(["%s"] * (len(COUNT_FIELDS) + 2)) + ")"
+    zero = " AND ".join(f"{name} = 0" for name in COUNT_FIELDS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (agency_id, month, {columns}) "  # noqa: S608 (fixed names)
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT (agency_id, month) DO UPDATE SET {updates}",
+                [value for line in chunk for value in line],
+            )
+        ids = ", ".join(str(int(agency_id)) for agency_id in deltas)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) AND {zero}",  # noqa: S608
+            [day],
+        )
+
+
+def store_usage(
+    month: date, usage: Mapping[tuple[int, str], tuple[int, int]], roots: Mapping[int, int]
+) -> None:
+    ProcedureUsage.objects.filter(month=month).delete()
+    ProcedureUsage.objects.bulk_create(
+        [
+            ProcedureUsage(
+                agency_id=agency_id,
+                root_id=roots[agency_id],
+                month=month,
+                procedure_code=code,
+                online_dossiers=online,
+                online_payments=paid,
+            )
+            for (agency_id, code), (online, paid) in usage.items()
+            if agency_id in roots
+        ],
+        batch_size=5000,
+    )
+
+
+# --- roll-up and scores ---------------------------------------------------------------------
+
+
+def rescore(
+    targets: Iterable[tuple[int, Period]],
+    *,
+    all_units: Mapping[int, Unit] | None = None,
+    rulesets: Iterable[str] = RULESETS,
+    replace_periods: bool = False,
+) -> int:
+    """Re-score each (agency, period): dossier counts over its subtree plus its catalogue facts.
+
+    A unit without dossiers in its subtree in the period has no score (its row is removed).
+    `replace_periods` (the full recompute): the periods' scores are rebuilt from scratch.
+    """
+    units_ = all_units or units()
+    wanted: dict[Period, set[int]] = defaultdict(set)
+    for agency_id, period in targets:
+        if agency_id in units_:
+            wanted[period].add(agency_id)
+    if not wanted:
+        return 0
+    by_path = {u.path: u.id for u in units_.values()}
+    roots = {units_[i].root_id for ids in wanted.values() for i in ids}
+    every_root = len(roots) * 3 > len({u.root_id for u in units_.values()})
+    months = sorted({m for period in wanted for m in period.months})
+    query = MonthCounts.objects.filter(month__in=months)
+    if not every_root:
+        query = query.filter(agency_id__in=[u.id for u in units_.values() if u.root_id in roots])
+    # Dossier counts rolled up by path: each cell adds to its agency and its ancestors.
+    rolled: dict[tuple[int, date], list[int]] = {}
+    ancestry: dict[int, list[int]] = {}
+    for agency_id, month, *values in query.values_list(
+        "agency_id", "month", *COUNT_FIELDS
+    ).iterator(5000):
+        unit = units_.get(agency_id)
+        if unit is None:
+            continue
+        if agency_id not in ancestry:
+            ancestry[agency_id] = ancestors(unit, by_path)
+        for target in (agency_id, *ancestry[agency_id]):
+            cell = (target, month)
+            if cell in rolled:
+                _add(rolled[cell], values)
+            else:
+                rolled[cell] = list(values)
+    facts = ProcedureFacts(units_)
+    facts.load_usage(months, None if every_root else roots)
+    now = timezone.now()
+    written = 0
+    cards: dict[tuple[str, str, tuple[int, ...]], qd766.Scorecard] = {}
+    for ruleset in rulesets:
+        for period, agency_ids in wanted.items():
+            objs = []
+            for agency_id in agency_ids:
+                if not any((agency_id, m) in rolled for m in period.months):
+                    continue  # no dossiers in the period (any more): no score
+                total = [0] * len(COUNT_FIELDS)
+                for month in period.months:
+                    if (agency_id, month) in rolled:
+                        _add(total, rolled[(agency_id, month)])
+                    _add(total, facts.vector(units_[agency_id], month))
+                memo = (ruleset, period.kind, tuple(total))
+                card = cards.get(memo)
+                if card is None:
+                    counts = Counts(*total)
+                    card = cards[memo] = qd766.score(counts, ruleset, period=period.kind)  # type: ignore[arg-type]
+                groups = {g.code: g.points for g in card.groups}
+                objs.append(
+                    Score(
+                        agency_id=agency_id,
+                        period_kind=period.kind,
+                        period_start=period.start,
+                        ruleset=ruleset,
+                        total=card.total,
+                        publicity=groups["publicity"],
+                        progress=groups["progress"],
+                        online=groups["online"],
+                        payment=groups["payment"],
+                        digitisation=groups["digitisation"],
+                        satisfaction=groups["satisfaction"],
+                        dossiers_received=total[_INDEX["dossiers_received"]],
+                        counts=dict(zip(COUNT_FIELDS, total, strict=True)),
+                        computed_at=now,
+                    )
+                )
+            stale = Score.objects.filter(
+                period_kind=period.kind, period_start=period.start, ruleset=ruleset
+            )
+            if not replace_periods:
+                stale = stale.filter(agency_id__in=list(agency_ids))
+            stale.delete()
+            write_scores(objs)
+            written += len(objs)
+    return written
+
+
+_SCORE_COLUMNS = (
+    "agency_id",
+    "period_kind",
+    "period_start",
+    "ruleset",
+    "total",
+    "publicity",
+    "progress",
+    "online",
+    "payment",
+    "digitisation",
+    "satisfaction",
+    "dossiers_received",
+    "counts",
+    "computed_at",
+)
+
+
+def write_scores(objs: list[Score]) -> None:
+    """Insert score rows: COPY on PostgreSQL (bulk INSERT binds thousands of JSON values
+    slowly), bulk_create elsewhere."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql" or len(objs) < 20:
+        Score.objects.bulk_create(objs, batch_size=2000)
+        return
+    columns = ", ".join(_SCORE_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {Score._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        json.dumps(obj.counts) if name == "counts" else getattr(obj, name)
+                        for name in _SCORE_COLUMNS
+                    ]
+                )
+
+
+# --- full recompute -------------------------------------------------------------------------
+
+
+@dataclass
+class RecomputeResult:
+    months: list[date]
+    cells: int
+    scores: int
+
+
+def recompute_months(months: Iterable[date]) -> RecomputeResult:
+    """Rebuild the month cells and usage from the dossiers, then every unit's scores for those
+    months and their quarters and years. The caller holds the transaction."""
+    chosen = sorted(set(months))
+    all_units = units()
+    roots = {u.id: u.root_id for u in all_units.values()}
+    total = 0
+    targets: set[tuple[int, Period]] = set()
+    for month in chosen:
+        cells = dossier_cells(month)
+        store_cells(month, cells)
+        store_usage(month, usage_rows(month), roots)
+        total += len(cells)
+        for period in periods.containing(month):
+            targets.update((agency_id, period) for agency_id in all_units)
+    written = rescore(targets, all_units=all_units, replace_periods=True)
+    return RecomputeResult(chosen, total, written)
+
+
+def months_with_dossiers() -> list[date]:
+    return sorted(Dossier.objects.values_list("received_month", flat=True).distinct())
+
+
+# --- incremental ----------------------------------------------------------------------------
+
+
+def _paper_codes(codes: Iterable[str]) -> set[str]:
+    return set(
+        Procedure.objects.filter(code__in=set(codes), requires_paper_result=True).values_list(
+            "code", flat=True
+        )
+    )
+
+
+def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -> None:
+    """The `after_batch` hook: deltas for the affected cells, then re-score what they touch."""
+    if not changes:
+        return
+    paper = _paper_codes(
+        row["procedure_code"] for pair in changes for row in pair if row is not None
+    )
+    deltas: dict[date, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    usage: dict[tuple[date, int, str], list[int]] = defaultdict(lambda: [0, 0])
+
+    def contribute(row: Mapping[str, Any], sign: int) -> None:
+        month = _as_date(row["received_month"])
+        as_of = periods.month_as_of(month)
+        counts = rows.row_counts(row, paper=row["procedure_code"] in paper, as_of=as_of)
+        cell = deltas[month][row["agency_id"]]
+        for name in rows.DOSSIER_FIELDS:  # (dataclasses.asdict deep-copies: too slow here)
+            value = getattr(counts, name)
+            if value:
+                cell[name] += sign * value
+        online = int(row.get("channel") == qd766.CHANNEL_ONLINE)
+        paid = int(int(row.get("fee_total") or 0) > 0 and row.get("paid_online") in (1, 2))
+        if online or paid:
+            entry = usage[(month, row["agency_id"], row["procedure_code"])]
+            entry[0] += sign * online
+            entry[1] += sign * paid
+
+    for old, new in changes:
+        if old is not None:
+            contribute(old, -1)
+        contribute(new, +1)
+    all_units = units()
+    for month, cells in deltas.items():
+        add_to_cells(month, {a: dict(values) for a, values in cells.items()})
+    _apply_usage(usage, all_units)
+    by_path = {u.path: u.id for u in all_units.values()}
+    targets: set[tuple[int, Period]] = set()
+    for month, cells in deltas.items():
+        affected: set[int] = set()
+        for agency_id in cells:
+            unit = all_units.get(agency_id)
+            if unit is not None:
+                affected.add(agency_id)
+                affected.update(ancestors(unit, by_path))
+        for period in periods.containing(month):
+            targets.update((agency_id, period) for agency_id in affected)
+    rescore(targets, all_units=all_units)
+
+
+def _apply_usage(
+    usage: Mapping[tuple[date, int, str], list[int]], all_units: Mapping[int, Unit]
+) -> None:
+    """Add usage deltas in one upsert per month; rows that drop to zero are deleted, as the
+    full recompute never stores them."""
+    table = ProcedureUsage._meta.db_table
+    by_month: dict[date, list[list[Any]]] = defaultdict(list)
+    for (month, agency_id, code), (online, paid) in usage.items():
+        if (online or paid) and agency_id in all_units:
+            by_month[month].append([agency_id, all_units[agency_id].root_id, code, online, paid])
+    with connection.cursor() as cursor:
+        for month, lines in by_month.items():
+            day = connection.ops.adapt_datefield_value(month)
+            for start in range(0, len(lines), 1000):
+                chunk = lines[start : start + 1000]
+                cursor.execute(
+                    f"INSERT INTO {table} "  # noqa: S608 (fixed names)
+                    "(agency_id, root_id, procedure_code, online_dossiers, online_payments, month) "
+                    f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
+                    "ON CONFLICT (agency_id, month, procedure_code) DO UPDATE SET "
+                    f"online_dossiers = {table}.online_dossiers + excluded.online_dossiers, "
+                    f"online_payments = {table}.online_payments + excluded.online_payments",
+                    [value for line in chunk for value in (*line, day)],
+                )
+            ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
+            cursor.execute(
+                f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) "  # noqa: S608
+                "AND online_dossiers = 0 AND online_payments = 0",
+                [day],
+            )

@@ -1,0 +1,202 @@
+"""Properties of the Decision 766 engine (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dxgov.scoring import qd766
+from dxgov.scoring.qd766 import Counts, ProcedureInfo, dossier_facts, procedure_facts, score
+
+TZ = qd766.TZ
+START = datetime(2026, 8, 3, 8, 0, tzinfo=TZ)
+PERIOD_END = datetime(2026, 8, 31, 23, 59, 59, tzinfo=TZ)
+
+counts_strategy = st.builds(Counts, **{name: st.integers(0, 10**7) for name in qd766.COUNT_FIELDS})
+rulesets = st.sampled_from(sorted(qd766.RULESETS))
+
+offsets = st.floats(0, 60, allow_nan=False, allow_infinity=False)
+statuses = st.sampled_from(sorted(qd766.STATUSES))
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    events = draw(st.lists(st.tuples(statuses, offsets), max_size=8))
+    due = draw(st.one_of(st.none(), offsets))
+    limit = draw(
+        st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {
+                    "value": st.integers(0, 30),
+                    "unit": st.sampled_from(["working_day", "day", "hour"]),
+                }
+            ),
+        )
+    )
+    petitions = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "received_at": offsets.map(lambda d: (START + timedelta(days=d)).isoformat()),
+                    "handled_at": st.one_of(
+                        st.none(), offsets.map(lambda d: (START + timedelta(days=d)).isoformat())
+                    ),
+                    "disliked": st.booleans(),
+                    "recomplained": st.booleans(),
+                }
+            ),
+            max_size=3,
+        )
+    )
+    return {
+        "code": "HS",
+        "procedure_code": "P",
+        "agency_code": "25",
+        "received_at": START.isoformat(),
+        "due_at": None if due is None else (START + timedelta(days=due)).isoformat(),
+        "processing_time": limit,
+        "finished_at": draw(
+            st.one_of(st.none(), offsets.map(lambda d: (START + timedelta(days=d)).isoformat()))
+        ),
+        "channel": draw(st.sampled_from([None, 1, 2, 3])),
+        "status_history": [
+            {"status": s, "at": (START + timedelta(days=d)).isoformat()} for s, d in events
+        ],
+        "result_code": draw(st.sampled_from([None, "KQ"])),
+        "result_file_url": draw(st.sampled_from([None, "https://kq.example/1.pdf"])),
+        "has_digitised_component": draw(st.booleans()),
+        "documents": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": st.just("d"),
+                        "digitised": st.booleans(),
+                        "from_personal_store": st.booleans(),
+                    }
+                ),
+                max_size=3,
+            )
+        ),
+        "vneid_authenticated": draw(st.booleans()),
+        "population_db_code": draw(st.sampled_from([None, "DC"])),
+        "fees": draw(
+            st.lists(
+                st.fixed_dictionaries({"name": st.just("f"), "amount": st.integers(0, 10**6)}),
+                max_size=3,
+            )
+        ),
+        "paid_online": draw(st.sampled_from([0, 1, 2])),
+        "synced_to_dvcqg": draw(st.booleans()),
+        "rating": draw(st.sampled_from([None, 1, 2, 3, 4, 5])),
+        "petitions": petitions,
+    }
+
+
+procedures = st.builds(
+    ProcedureInfo,
+    code=st.just("P"),
+    level=st.sampled_from(["ministry", "province", "commune"]),
+    online_level=st.sampled_from(["none", "partial", "full"]),
+    has_fees=st.booleans(),
+    fees_integrated=st.booleans(),
+    requires_paper_result=st.booleans(),
+    applicant_type=st.sampled_from(["citizen", "business", "both"]),
+    announced_on=st.one_of(st.none(), st.dates(date(2026, 7, 1), date(2026, 9, 30))),
+    legal_basis_effective_on=st.one_of(st.none(), st.dates(date(2026, 7, 1), date(2026, 12, 31))),
+    published_on=st.one_of(st.none(), st.dates(date(2026, 7, 1), date(2026, 9, 30))),
+    content_complete=st.booleans(),
+    population_data_connected=st.booleans(),
+    active=st.booleans(),
+)
+
+
+@given(counts_strategy, rulesets)
+def test_scores_stay_within_their_maximum(counts: Counts, ruleset: str) -> None:
+    card = score(counts, ruleset)
+    for metric in card.metrics:
+        assert 0 <= metric.points <= metric.max
+    for group in card.groups:
+        assert group.points == sum((m.points for m in group.metrics), Decimal(0))
+        assert 0 <= group.points <= group.max
+        assert sum(m.max for m in group.metrics) == group.max
+    assert card.total == sum((g.points for g in card.groups), Decimal(0))
+    assert 0 <= card.total <= 100
+
+
+@given(counts_strategy, counts_strategy, counts_strategy)
+def test_counts_addition_is_associative_and_commutative(a: Counts, b: Counts, c: Counts) -> None:
+    assert (a + b) + c == a + (b + c)
+    assert a + b == b + a
+    assert a + Counts() == a
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=12), st.data(), rulesets)
+def test_aggregation_sums_counts(records_: list[dict[str, Any]], data: Any, ruleset: str) -> None:
+    """Months or units rolled up: score(sum of parts' counts) == score(all counts)."""
+    facts = [dossier_facts(r, procedure=None, as_of=PERIOD_END, ruleset=ruleset) for r in records_]
+    parts = data.draw(st.lists(st.integers(0, 3), min_size=len(facts), max_size=len(facts)))
+    subtotals = [
+        Counts.total(f for f, p in zip(facts, parts, strict=True) if p == part) for part in range(4)
+    ]
+    rolled_up = Counts.total(subtotals)
+    assert rolled_up == Counts.total(facts)
+    assert score(rolled_up, ruleset) == score(Counts.total(facts), ruleset)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records(), st.one_of(st.none(), procedures))
+def test_one_dossier_never_counts_more_in_a_numerator_than_in_its_denominator(
+    record: dict[str, Any], procedure: ProcedureInfo | None
+) -> None:
+    c = dossier_facts(record, procedure=procedure, as_of=PERIOD_END)
+    assert c.dossiers_received == 1
+    for metric in qd766.METRICS:
+        if metric.numerator and metric.denominator and metric.code != "2.2":
+            assert getattr(c, metric.numerator) <= getattr(c, metric.denominator), metric.code
+    assert c.dossiers_on_time + c.dossiers_late == 1
+    assert c.petitions_satisfied <= c.petitions_on_time <= c.petitions
+
+
+@settings(max_examples=150, deadline=None)
+@given(records())
+def test_processing_invariants(record: dict[str, Any]) -> None:
+    p = qd766.processing(record)
+    assert p.supplement_seconds >= 0
+    assert p.late_by_supplements == (p.supplement_requests >= 2)
+    requests = sum(1 for e in record["status_history"] if e["status"] == "supplement_requested")
+    assert p.supplement_requests == requests
+    if p.effective_due is not None and p.due_at is not None:
+        assert p.effective_due == p.due_at + timedelta(seconds=p.supplement_seconds)
+    # Once late, a dossier stays late as the evaluation moment moves on.
+    moments = [START + timedelta(days=d) for d in range(0, 70, 7)]
+    flags = [qd766.on_time(p, m) for m in moments]
+    assert flags == sorted(flags, reverse=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(procedures, st.integers(0, 3), st.integers(0, 3), rulesets)
+def test_procedure_facts_are_zero_or_one_and_consistent(
+    procedure: ProcedureInfo, online: int, paid: int, ruleset: str
+) -> None:
+    c = procedure_facts(
+        procedure,
+        period_start=date(2026, 8, 1),
+        period_end=date(2026, 8, 31),
+        online_dossiers=online,
+        online_payments=paid,
+        ruleset=ruleset,
+    )
+    values = dataclasses.asdict(c)
+    assert all(v in (0, 1) for v in values.values())
+    for metric in qd766.METRICS:
+        if metric.numerator and metric.denominator:
+            assert values[metric.numerator] <= values[metric.denominator], metric.code
+    if not procedure.active:
+        assert c == Counts()
