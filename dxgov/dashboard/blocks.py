@@ -485,6 +485,7 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
         warnings.Kind.INDICATOR: _("Indicator off track"),
         warnings.Kind.REPORT: _("Report late"),
         warnings.Kind.TASK: _("Task at risk"),
+        warnings.Kind.SOURCE: _("Source stopped sending data"),
     }
     for item in found.items[:200]:
         table.rows.append(
@@ -503,7 +504,63 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
             % {"tasks": found.tasks_at_risk, "reports": found.reports_late}
         )
     )
+    if found.sources_stopped:
+        lead += "; " + (
+            _("%(sources)s dossier sources stopped sending data")
+            % {"sources": found.sources_stopped}
+        )
     return Block("warnings", table.caption, table, lead=lead)
+
+
+# --- Decision 766 ---------------------------------------------------------------------------------
+
+
+def ranking_block(scope: Scope) -> Block:
+    """The 34 provinces by Decision 766 total, with the six group scores, for the latest
+    complete month; each links to its scorecard."""
+    from dxgov.scoring.labels import GROUP_LABELS
+    from dxgov.scoring.reports import GROUPS
+
+    ranking = sources.ranking_766()
+    label = ranking.period.label if ranking.period is not None else "—"
+    table = Table(
+        _("Decision 766 index of the provinces, %(period)s") % {"period": label},
+        [
+            _("Rank"),
+            _("Province"),
+            _("Total"),
+            *(str(GROUP_LABELS[g]) for g in GROUPS),
+        ],
+        numeric=frozenset(range(0, 3 + len(GROUPS))) - {1},
+    )
+    for row in ranking.rows:
+        href = sources.score_unit_link(row.code, ranking.period)
+        table.rows.append(
+            [
+                cell(row.rank, href, row.rank),
+                cell(row.name, href, row.code),
+                cell(_decimal_text(float(row.total), 2), href, row.total),
+                *(
+                    cell(_decimal_text(float(row.groups[g]), 2), href, row.groups[g])
+                    for g in GROUPS
+                ),
+            ]
+        )
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 150, "right": 20, "top": 10, "bottom": 30},
+        "xAxis": {"type": "value", "max": 100},
+        "yAxis": {"type": "category", "data": [r.name for r in ranking.rows], "inverse": True},
+        "series": [
+            {"type": "bar", "name": _("Total"), "data": [float(r.total) for r in ranking.rows]}
+        ],
+    }
+    block = Block("ranking", table.caption, table, chart=chart if ranking.rows else None)
+    if ranking.period is None:
+        block.note = _("No Decision 766 scores yet.")
+    block.links = [(_("The full ranking"), reverse("scoring:ranking"))]
+    return block
 
 
 # --- the map -----------------------------------------------------------------------------------
@@ -511,12 +568,18 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
 
 @dataclass(frozen=True)
 class MapChoice:
-    key: str  # "indicator:<id>" or "compliance"
+    key: str  # "indicator:<id>", "compliance" or "score766"
     label: str
 
 
+SCORE_766 = "score766"
+
+
 def map_choices(year: int) -> list[MapChoice]:
-    choices = [MapChoice("compliance", _("Reports sent on time (%), current periods"))]
+    choices = [
+        MapChoice("compliance", _("Reports sent on time (%), current periods")),
+        MapChoice(SCORE_766, _("Decision 766 index")),
+    ]
     indicators = Indicator.objects.active().filter(values__agency__orgunit__level="province")
     for indicator in indicators.distinct().order_by("code")[:100]:
         choices.append(MapChoice(f"indicator:{indicator.pk}", indicator.name))
@@ -542,7 +605,15 @@ def map_block(scope: Scope, choice: str) -> Block:
     """The 34 provinces coloured by the chosen figure; outside the user's scope: no data."""
     provinces = sources.provinces()
     indicator: Indicator | None = None
-    if choice.startswith("indicator:"):
+    links: dict[str, str] = {}
+    if choice == SCORE_766:
+        # Scores are national aggregates: every province is shown, linking to its scorecard.
+        ranking = sources.ranking_766()
+        label = ranking.period.label if ranking.period is not None else ""
+        values = {r.code: (r.total, label) for r in ranking.rows}
+        links = {r.code: sources.score_unit_link(r.code, ranking.period) for r in ranking.rows}
+        title = _("Decision 766 index")
+    elif choice.startswith("indicator:"):
         pk = choice.partition(":")[2]
         indicator = Indicator.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
         if indicator is None:
@@ -552,16 +623,21 @@ def map_block(scope: Scope, choice: str) -> Block:
     else:
         values = _compliance_by_agency(scope.user)
         title = _("Reports sent on time (%), current periods")
-    visible = set(
-        agencies_in_scope(scope.user)
-        .filter(code__in=[p.agency_code for p in provinces])
-        .values_list("code", flat=True)
-    )
+    if choice == SCORE_766:
+        visible = {p.agency_code for p in provinces}
+    else:
+        visible = set(
+            agencies_in_scope(scope.user)
+            .filter(code__in=[p.agency_code for p in provinces])
+            .values_list("code", flat=True)
+        )
     places = []
     table = Table(title, [_("Province"), _("Value"), _("Period")], numeric=frozenset({1}))
     for p in provinces:
         href = (
-            reverse("dashboard:agency", args=[p.agency_code]) if p.agency_code in visible else None
+            links.get(p.agency_code) or reverse("dashboard:agency", args=[p.agency_code])
+            if p.agency_code in visible
+            else None
         )
         if p.agency_code not in visible:
             value, text, period = None, _("outside your scope"), ""
@@ -571,6 +647,8 @@ def map_block(scope: Scope, choice: str) -> Block:
                 text = _("no data")
             elif indicator is not None:
                 text = sources.show(indicator, value)
+            elif choice == SCORE_766:
+                text = _decimal_text(float(value), 2)
             else:
                 text = f"{value:.0f}%"
         places.append(mapsvg.Place(p.agency_code, p.name, p.lat, p.lon, value, text, href))

@@ -492,17 +492,72 @@ def indicator_link(agency: Agency | None, indicator: Indicator) -> str:
     return reverse("dashboard:indicator", args=[code, indicator.pk])
 
 
+def source_facts(user: Any, agency: Agency | None = None) -> list[warnings.SourceFact]:
+    """The active dossier source systems in the user's scope (owned under the agency when one
+    is given), each with the day it was last heard from (its last contact or last batch)."""
+    from dxgov.dossiers.access import sources_for
+
+    sources = sources_for(user).filter(active=True)
+    if agency is not None:
+        sources = sources.filter(owner__path__startswith=agency.path)
+    sources = sources.annotate(last_batch=Max("batches__received_at"))
+    facts = []
+    for source in sources.order_by("code")[:500]:
+        heard = [t for t in (source.last_contact_at, source.last_batch) if t is not None]
+        facts.append(
+            warnings.SourceFact(
+                source.code,
+                source.name,
+                source.owner.code,
+                source.owner.name,
+                timezone.localdate(source.created_at),
+                timezone.localdate(max(heard)) if heard else None,
+                reverse("dossiers:source_detail", args=[source.pk]),
+            )
+        )
+    return facts
+
+
 def early_warnings(
     user: Any, agency: Agency | None, year: int, figures: Iterable[Figure] | None = None
 ) -> warnings.Warnings:
-    """Indicators off track (for the agency, or nationally), tasks at risk and late reports in
-    the user's scope (under the agency when one is given)."""
+    """Indicators off track (for the agency, or nationally), tasks at risk, late reports and
+    stopped dossier sources in the user's scope (under the agency when one is given)."""
     today = timezone.localdate()
     if figures is None:
         figures = [figure(i, agency, year) for i in key_indicators(year)]
     facts = [f.fact(indicator_link(agency, f.indicator)) for f in figures]
     late = [fact for c in compliance(user, agency) for fact in c.late]
-    return warnings.collect(facts, task_facts(user, agency), late, today)
+    return warnings.collect(
+        facts, task_facts(user, agency), late, today, source_facts(user, agency)
+    )
+
+
+# --- Decision 766 ---------------------------------------------------------------------------
+
+
+@dataclass
+class Ranking:
+    period: Any  # scoring.periods.Period, or None when nothing is scored yet
+    rows: list[Any]  # scoring.reports.Row, best first
+
+
+def ranking_766(today: date | None = None) -> Ranking:
+    """The 34 provinces by Decision 766 total for the latest complete scored month (scores are
+    national aggregates: every signed-in user reads them)."""
+    from dxgov.scoring import reports
+
+    latest = reports.latest_period("month")
+    if latest is None:
+        return Ranking(None, [])
+    if latest.end >= (today or timezone.localdate()):  # the month is still running
+        latest = latest.previous()
+    return Ranking(latest, reports.ranking(latest, "provinces"))
+
+
+def score_unit_link(code: str, period: Any) -> str:
+    url = reverse("scoring:unit", args=[code])
+    return f"{url}?period={period.label}" if period is not None else url
 
 
 def user_sees_all(user: Any) -> bool:

@@ -101,8 +101,9 @@ def _export(block: Block, fmt: str, filename: str) -> HttpResponse:
 
 def default_map(scope: Scope) -> str:
     """The first key indicator reported by provinces, else reporting compliance."""
-    for choice in blocks.map_choices(scope.year)[1:]:
-        return choice.key
+    for choice in blocks.map_choices(scope.year):
+        if choice.key.startswith("indicator:"):
+            return choice.key
     return "compliance"
 
 
@@ -124,8 +125,7 @@ def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable
         "map": lambda: blocks.map_block(scope, request.GET.get("show", "") or default_map(scope)),
         "tasks": lambda: blocks.tasks_block(scope),
         "reporting": lambda: blocks.reporting_block(scope),
-        # The Decision 766 ranking of the 34 provinces joins here once dxgov.scoring is on main
-        # (dashboard.sources.ranking_766(period)); until then the overview leaves it out.
+        "ranking": lambda: blocks.ranking_block(scope),
     }
 
 

@@ -15,6 +15,9 @@ calibrated probability of meeting the target under 30%), on track otherwise.
 A task is at risk by dxgov.forecasting.forecast.task_risk (the one rule: deadline near with
 little progress, or no progress report for a month); the warning lists open tasks not yet past
 their deadline (overdue tasks are the task block's business).
+
+A dossier source system has stopped when nothing has come from it — no contact and no batch —
+for `SOURCE_SILENT_DAYS` days (counted from its registration if it never sent anything).
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ from django.utils.translation import ngettext
 from dxgov.forecasting import forecast as fc
 
 TOLERANCE = Decimal("0.05")
+# One-stop-shop systems sync with the national portal at least daily (Decision 766's scores are
+# computed from near-real-time dossier data): two whole days without a word is a stopped feed,
+# not a quiet night or a weekend's lighter traffic (those still send at least one batch).
+SOURCE_SILENT_DAYS = 2
 
 
 class Track(StrEnum):
@@ -192,10 +199,28 @@ class LateReportFact:
     link: str = ""
 
 
+@dataclass(frozen=True)
+class SourceFact:
+    source_code: str
+    source_name: str
+    agency_code: str  # the owner's
+    agency_name: str
+    registered_on: date
+    last_heard_on: date | None  # the later of its last contact and its last batch
+    link: str = ""
+
+    def silent_days(self, today: date) -> int:
+        return (today - (self.last_heard_on or self.registered_on)).days
+
+    def stopped(self, today: date) -> bool:
+        return self.silent_days(today) >= SOURCE_SILENT_DAYS
+
+
 class Kind(StrEnum):
     INDICATOR = "indicator"
     TASK = "task"
     REPORT = "report"
+    SOURCE = "source"
 
 
 @dataclass(frozen=True)
@@ -217,6 +242,7 @@ class Warnings:
     months_left: int
     tasks_at_risk: int
     reports_late: int
+    sources_stopped: int = 0
 
     @property
     def sentence(self) -> str:
@@ -241,8 +267,10 @@ def collect(
     tasks: Sequence[TaskFact],
     reports: Sequence[LateReportFact],
     today: date,
+    sources: Sequence[SourceFact] = (),
 ) -> Warnings:
-    """Every warning, most urgent first (off-track indicators, then late reports, then tasks)."""
+    """Every warning, most urgent first (off-track indicators, then late reports, stopped
+    sources, then tasks)."""
     items: list[Item] = []
     left = months_left(today)
     judged = [(fact, fact.track) for fact in indicators]
@@ -330,7 +358,36 @@ def collect(
                 2 if fc.TaskRiskCode.DEADLINE_NEAR_LOW_PROGRESS in risk.codes else 1,
             )
         )
-    order = {Kind.INDICATOR: 0, Kind.REPORT: 1, Kind.TASK: 2}
+    stopped = [source for source in sources if source.stopped(today)]
+    for source in stopped:
+        days = source.silent_days(today)
+        detail = (
+            ngettext(
+                "No data for %(days)d day; last heard from on %(day)s",
+                "No data for %(days)d days; last heard from on %(day)s",
+                days,
+            )
+            % {"days": days, "day": source.last_heard_on.strftime("%d/%m/%Y")}
+            if source.last_heard_on is not None
+            else ngettext(
+                "No data since it was registered %(days)d day ago",
+                "No data since it was registered %(days)d days ago",
+                days,
+            )
+            % {"days": days}
+        )
+        items.append(
+            Item(
+                Kind.SOURCE,
+                source.agency_code,
+                source.agency_name,
+                f"{source.source_code} · {source.source_name}",
+                detail,
+                source.link,
+                2 if days >= 2 * SOURCE_SILENT_DAYS else 1,
+            )
+        )
+    order = {Kind.INDICATOR: 0, Kind.REPORT: 1, Kind.SOURCE: 2, Kind.TASK: 3}
     items.sort(key=lambda item: (-item.severity, order[item.kind], item.agency_code, item.title))
     return Warnings(
         items=items,
@@ -339,4 +396,5 @@ def collect(
         months_left=left,
         tasks_at_risk=len(risks),
         reports_late=len(reports),
+        sources_stopped=len(stopped),
     )

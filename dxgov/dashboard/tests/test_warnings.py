@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import translation
 from hypothesis import given
@@ -186,3 +187,27 @@ def test_collect_orders_by_urgency_and_counts() -> None:
         warnings.Kind.TASK,
     ]
     assert "1/2 chỉ tiêu chệch hướng" in found.sentence and "còn 4 tháng" in found.sentence
+
+
+def test_a_source_silent_for_two_days_has_stopped() -> None:
+    today = date(2026, 8, 10)
+
+    def source(code: str, heard: date | None, registered: date = date(2026, 1, 1)) -> Any:
+        return warnings.SourceFact(
+            code, f"Một cửa {code}", "UBND-T25", "UBND Phú Thọ", registered, heard
+        )
+
+    quiet = source("A", date(2026, 8, 9))  # yesterday: fine
+    stopped = source("B", date(2026, 8, 8))  # two days: stopped, watch
+    long_gone = source("C", date(2026, 8, 1))  # nine days: act now
+    never = source("D", None, registered=date(2026, 8, 9))  # registered yesterday: not yet
+    never_old = source("E", None, registered=date(2026, 7, 1))
+    with translation.override("en"):
+        found = warnings.collect([], [], [], today, [quiet, stopped, long_gone, never, never_old])
+        assert found.sources_stopped == 3
+        by_code = {item.title.split(" · ")[0]: item for item in found.items}
+        assert set(by_code) == {"B", "C", "E"}
+        assert by_code["B"].severity == 1 and by_code["C"].severity == 2
+        assert by_code["C"].detail == "No data for 9 days; last heard from on 01/08/2026"
+        assert by_code["E"].detail == "No data since it was registered 40 days ago"
+        assert all(item.kind == warnings.Kind.SOURCE for item in found.items)
