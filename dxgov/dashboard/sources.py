@@ -519,7 +519,11 @@ def source_facts(user: Any, agency: Agency | None = None) -> list[warnings.Sourc
 
 
 def early_warnings(
-    user: Any, agency: Agency | None, year: int, figures: Iterable[Figure] | None = None
+    user: Any,
+    agency: Agency | None,
+    year: int,
+    figures: Iterable[Figure] | None = None,
+    compliance_rows: list[Compliance] | None = None,
 ) -> warnings.Warnings:
     """Indicators off track (for the agency, or nationally), tasks at risk, late reports and
     stopped dossier sources in the user's scope (under the agency when one is given)."""
@@ -527,7 +531,9 @@ def early_warnings(
     if figures is None:
         figures = [figure(i, agency, year) for i in key_indicators(year)]
     facts = [f.fact(indicator_link(agency, f.indicator)) for f in figures]
-    late = [fact for c in compliance(user, agency) for fact in c.late]
+    if compliance_rows is None:
+        compliance_rows = compliance(user, agency)
+    late = [fact for c in compliance_rows for fact in c.late]
     return warnings.collect(
         facts, task_facts(user, agency), late, today, source_facts(user, agency)
     )
