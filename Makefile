@@ -79,6 +79,7 @@ bench-reporting: install var/secret_key
 bench-dashboard: install var/secret_key
 	$(BENCH_ENV) $(BIN)/dxgov migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov demo
+	$(BENCH_ENV) $(BIN)/dxgov generate dossiers --months 9,10,11 --scale 0.0005 --ingest
 	$(BENCH_ENV) $(BIN)/dxgov collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/dxgov bench dashboard
 
