@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from dxgov.accounts.access import access_agency, agencies_in_scope, in_scope
 from dxgov.dashboard import mapsvg, sources, warnings
 from dxgov.dashboard.tables import Cell, Table, cell
+from dxgov.forecasting.models import Forecast, ForecastMethod, ForecastStatus
 from dxgov.indicators.models import Indicator
 from dxgov.orgunits.models import Agency
+from dxgov.reporting import periods
 
 TRACK_CSS = {
     warnings.Track.ON_TRACK: "ok",
@@ -88,6 +90,52 @@ def scope_for(user: Any, code: str | None) -> Scope:
 # --- key indicators -------------------------------------------------------------------------
 
 
+FORECAST_CSS = {
+    ForecastStatus.ON_TRACK: "ok",
+    ForecastStatus.AT_RISK: "warn",
+    ForecastStatus.OFF_TRACK: "danger",
+    ForecastStatus.TOO_LITTLE_DATA: "muted",
+}
+# The last period of a year, by an indicator's periodicity (a target is for the year's end).
+LAST_INDEX = {"month": 12, "quarter": 4, "half_year": 2, "year": 1}
+
+
+def _decimal_text(value: float | None, places: int = 1) -> str:
+    return "—" if value is None else f"{value:.{places}f}".replace(".", ",")
+
+
+def forecast_text(forecast: Forecast | None) -> str:
+    """ "Forecast: 62% likely to be met; backtest error 4,1%", or why there is none."""
+    if forecast is None:
+        return "—"
+    if forecast.status == ForecastStatus.TOO_LITTLE_DATA or forecast.probability is None:
+        return str(ForecastStatus.TOO_LITTLE_DATA.label)
+    probability = warnings.percent_text(forecast.probability)
+    if forecast.mape is None:
+        return _("Forecast: %(probability)s likely to be met") % {"probability": probability}
+    return _("Forecast: %(probability)s likely to be met; backtest error %(mape)s%%") % {
+        "probability": probability,
+        "mape": _decimal_text(forecast.mape),
+    }
+
+
+def forecast_cells(forecast: Forecast | None, link: str) -> list[Cell]:
+    """The forecast's sentence, status and method as table cells."""
+    if forecast is None:
+        return [cell("—", link), cell("—", link), cell("—", link)]
+    status = ForecastStatus(forecast.status)
+    return [
+        cell(
+            forecast_text(forecast),
+            link,
+            None if forecast.probability is None else round(forecast.probability * 100, 1),
+            css=FORECAST_CSS[status],
+        ),
+        cell(str(status.label), link, css=FORECAST_CSS[status]),
+        cell(str(ForecastMethod(forecast.method).label), link),
+    ]
+
+
 def figures(scope: Scope) -> list[sources.Figure]:
     return [sources.figure(i, scope.agency, scope.year) for i in sources.key_indicators(scope.year)]
 
@@ -108,6 +156,9 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
             _("Target"),
             _("Share of target (%)"),
             _("Status"),
+            _("Forecast"),
+            _("Forecast status"),
+            _("Forecast method"),
         ],
         numeric=frozenset({2, 3, 4}),
     )
@@ -125,6 +176,7 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
                 cell(sources.show(fig.indicator, fig.target), link, fig.target),
                 cell("—" if share is None else f"{share:g}%".replace(".", ","), link, share),
                 cell(track_label(track), link, css=TRACK_CSS[track]),
+                *forecast_cells(fig.forecast, link),
             ]
         )
         names.append(fig.indicator.code)
@@ -140,8 +192,30 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
     return Block("indicators", table.caption, table, chart=chart if figs else None)
 
 
+def _target_label(fig: sources.Figure) -> str | None:
+    """The label of the year's last period in the indicator's periodicity (the target date)."""
+    index = LAST_INDEX.get(fig.indicator.periodicity)
+    if index is None:
+        return None
+    return periods.Period(periods.Frequency(fig.indicator.periodicity), fig.year, index).label_vi
+
+
+def _milestone_label(fig: sources.Figure, quarter: int) -> str | None:
+    """The label of the period that ends a quarter, in the indicator's periodicity."""
+    periodicity = fig.indicator.periodicity
+    if periodicity == "month":
+        return periods.Period(periods.Frequency.MONTH, fig.year, quarter * 3).label_vi
+    if periodicity == "quarter":
+        return periods.Period(periods.Frequency.QUARTER, fig.year, quarter).label_vi
+    if periodicity == "half_year" and quarter % 2 == 0:
+        return periods.Period(periods.Frequency.HALF_YEAR, fig.year, quarter // 2).label_vi
+    return None
+
+
 def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
-    """An indicator's period values, each linking to the report behind it."""
+    """An indicator's period values, each linking to the report behind it; the path to the
+    year's target through its quarterly milestones; and the forecast at the target date with
+    its 80% interval."""
     ind = fig.indicator
     table = Table(
         _("%(indicator)s: values by period") % {"indicator": ind.name},
@@ -159,14 +233,60 @@ def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
             ]
         )
     labels = [p.label for p in fig.points]
-    series: list[dict[str, Any]] = [
-        {
-            "type": "line",
-            "name": _("Value"),
-            "data": [None if p.value is None else float(p.value) for p in fig.points],
-        }
-    ]
-    if fig.target is not None:
+    target_label = _target_label(fig)
+    forecast = fig.forecast
+    extend = fig.target is not None or forecast is not None
+    if target_label is not None and extend and target_label not in labels:
+        labels.append(target_label)
+    values: list[float | None] = [None if p.value is None else float(p.value) for p in fig.points]
+    values += [None] * (len(labels) - len(values))
+    series: list[dict[str, Any]] = [{"type": "line", "name": _("Value"), "data": values}]
+
+    def at(label: str | None, value: float) -> list[float | None]:
+        return [value if item == label else None for item in labels]
+
+    # The target path: from the last figure before the year, through the milestones, to the
+    # year's target at the year's last period.
+    if fig.target is not None and target_label is not None:
+        path: list[float | None] = [None] * len(labels)
+        start = fig.start
+        if start is not None and start.value is not None:
+            path[labels.index(start.label)] = float(start.value)
+        for quarter, milestone in sorted(fig.milestones.items()):
+            label = _milestone_label(fig, quarter)
+            if label is None:
+                continue
+            if label not in labels:
+                continue
+            path[labels.index(label)] = float(milestone)
+            table.rows.append(
+                [
+                    cell(
+                        _("Milestone, quarter %(quarter)s/%(year)s")
+                        % {"quarter": quarter, "year": fig.year}
+                    ),
+                    cell(sources.show(ind, milestone), raw=milestone),
+                    cell(""),
+                ]
+            )
+        path[labels.index(target_label)] = float(fig.target)
+        series.append(
+            {
+                "type": "line",
+                "name": _("Path to the target %(year)s") % {"year": fig.year},
+                "data": path,
+                "connectNulls": True,
+                "lineStyle": {"type": "dashed"},
+            }
+        )
+        table.rows.append(
+            [
+                cell(_("Target %(year)s") % {"year": fig.year}),
+                cell(sources.show(ind, fig.target), raw=fig.target),
+                cell(""),
+            ]
+        )
+    elif fig.target is not None:
         series.append(
             {
                 "type": "line",
@@ -176,17 +296,78 @@ def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
                 "symbol": "none",
             }
         )
+    # The forecast: from the latest figure to the projection at the target date, with the 80%
+    # interval's bounds.
+    if (
+        forecast is not None
+        and forecast.projected is not None
+        and target_label is not None
+        and forecast.status != ForecastStatus.TOO_LITTLE_DATA
+    ):
+        last = next((p for p in reversed(fig.points) if p.value is not None), None)
+
+        def line(value: float | None) -> list[float | None]:
+            data = at(target_label, value) if value is not None else [None] * len(labels)
+            if last is not None and last.value is not None and last.label != target_label:
+                data[labels.index(last.label)] = float(last.value)
+            return data
+
+        series.append(
+            {
+                "type": "line",
+                "name": _("Forecast"),
+                "data": line(forecast.projected),
+                "connectNulls": True,
+                "lineStyle": {"type": "dotted", "width": 3},
+            }
+        )
+        for name, bound in (
+            (_("Forecast: lower bound"), forecast.low),
+            (_("Forecast: upper bound"), forecast.high),
+        ):
+            if bound is not None:
+                series.append(
+                    {
+                        "type": "line",
+                        "name": name,
+                        "data": line(bound),
+                        "connectNulls": True,
+                        "symbol": "none",
+                        "lineStyle": {"type": "dotted", "opacity": 0.6},
+                    }
+                )
+        low = sources.show(ind, sources.estimate(forecast.low))
+        high = sources.show(ind, sources.estimate(forecast.high))
+        table.rows.append(
+            [
+                cell(_("Forecast for %(period)s") % {"period": target_label}),
+                cell(
+                    sources.show(ind, sources.estimate(forecast.projected)),
+                    raw=forecast.projected,
+                ),
+                cell(
+                    _("80%% interval %(low)s – %(high)s; %(forecast)s; %(method)s")
+                    % {
+                        "low": low,
+                        "high": high,
+                        "forecast": forecast_text(forecast),
+                        "method": ForecastMethod(forecast.method).label,
+                    }
+                ),
+            ]
+        )
     chart = {
         "aria": {"enabled": True},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
-        "grid": {"left": 60, "right": 20, "top": 20, "bottom": 50},
+        "grid": {"left": 60, "right": 20, "top": 20, "bottom": 70},
         "xAxis": {"type": "category", "data": labels},
         "yAxis": {"type": "value"},
         "series": series,
     }
     lead = _("Status: %(track)s.") % {"track": track_label(fig.track)}
-    return Block("values", table.caption, table, lead=lead, chart=chart if labels else None)
+    lead += " " + forecast_text(forecast) if forecast is not None else ""
+    return Block("values", table.caption, table, lead=lead, chart=chart if fig.points else None)
 
 
 # --- tasks ----------------------------------------------------------------------------------------
@@ -304,6 +485,7 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
         warnings.Kind.INDICATOR: _("Indicator off track"),
         warnings.Kind.REPORT: _("Report late"),
         warnings.Kind.TASK: _("Task at risk"),
+        warnings.Kind.SOURCE: _("Source stopped sending data"),
     }
     for item in found.items[:200]:
         table.rows.append(
@@ -322,7 +504,63 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
             % {"tasks": found.tasks_at_risk, "reports": found.reports_late}
         )
     )
+    if found.sources_stopped:
+        lead += "; " + (
+            _("%(sources)s dossier sources stopped sending data")
+            % {"sources": found.sources_stopped}
+        )
     return Block("warnings", table.caption, table, lead=lead)
+
+
+# --- Decision 766 ---------------------------------------------------------------------------------
+
+
+def ranking_block(scope: Scope) -> Block:
+    """The 34 provinces by Decision 766 total, with the six group scores, for the latest
+    complete month; each links to its scorecard."""
+    from dxgov.scoring.labels import GROUP_LABELS
+    from dxgov.scoring.reports import GROUPS
+
+    ranking = sources.ranking_766()
+    label = ranking.period.label if ranking.period is not None else "—"
+    table = Table(
+        _("Decision 766 index of the provinces, %(period)s") % {"period": label},
+        [
+            _("Rank"),
+            _("Province"),
+            _("Total"),
+            *(str(GROUP_LABELS[g]) for g in GROUPS),
+        ],
+        numeric=frozenset(range(0, 3 + len(GROUPS))) - {1},
+    )
+    for row in ranking.rows:
+        href = sources.score_unit_link(row.code, ranking.period)
+        table.rows.append(
+            [
+                cell(row.rank, href, row.rank),
+                cell(row.name, href, row.code),
+                cell(_decimal_text(float(row.total), 2), href, row.total),
+                *(
+                    cell(_decimal_text(float(row.groups[g]), 2), href, row.groups[g])
+                    for g in GROUPS
+                ),
+            ]
+        )
+    chart = {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 150, "right": 20, "top": 10, "bottom": 30},
+        "xAxis": {"type": "value", "max": 100},
+        "yAxis": {"type": "category", "data": [r.name for r in ranking.rows], "inverse": True},
+        "series": [
+            {"type": "bar", "name": _("Total"), "data": [float(r.total) for r in ranking.rows]}
+        ],
+    }
+    block = Block("ranking", table.caption, table, chart=chart if ranking.rows else None)
+    if ranking.period is None:
+        block.note = _("No Decision 766 scores yet.")
+    block.links = [(_("The full ranking"), reverse("scoring:ranking"))]
+    return block
 
 
 # --- the map -----------------------------------------------------------------------------------
@@ -330,12 +568,18 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
 
 @dataclass(frozen=True)
 class MapChoice:
-    key: str  # "indicator:<id>" or "compliance"
+    key: str  # "indicator:<id>", "compliance" or "score766"
     label: str
 
 
+SCORE_766 = "score766"
+
+
 def map_choices(year: int) -> list[MapChoice]:
-    choices = [MapChoice("compliance", _("Reports sent on time (%), current periods"))]
+    choices = [
+        MapChoice("compliance", _("Reports sent on time (%), current periods")),
+        MapChoice(SCORE_766, _("Decision 766 index")),
+    ]
     indicators = Indicator.objects.active().filter(values__agency__orgunit__level="province")
     for indicator in indicators.distinct().order_by("code")[:100]:
         choices.append(MapChoice(f"indicator:{indicator.pk}", indicator.name))
@@ -361,7 +605,15 @@ def map_block(scope: Scope, choice: str) -> Block:
     """The 34 provinces coloured by the chosen figure; outside the user's scope: no data."""
     provinces = sources.provinces()
     indicator: Indicator | None = None
-    if choice.startswith("indicator:"):
+    links: dict[str, str] = {}
+    if choice == SCORE_766:
+        # Scores are national aggregates: every province is shown, linking to its scorecard.
+        ranking = sources.ranking_766()
+        label = ranking.period.label if ranking.period is not None else ""
+        values = {r.code: (r.total, label) for r in ranking.rows}
+        links = {r.code: sources.score_unit_link(r.code, ranking.period) for r in ranking.rows}
+        title = _("Decision 766 index")
+    elif choice.startswith("indicator:"):
         pk = choice.partition(":")[2]
         indicator = Indicator.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
         if indicator is None:
@@ -371,16 +623,21 @@ def map_block(scope: Scope, choice: str) -> Block:
     else:
         values = _compliance_by_agency(scope.user)
         title = _("Reports sent on time (%), current periods")
-    visible = set(
-        agencies_in_scope(scope.user)
-        .filter(code__in=[p.agency_code for p in provinces])
-        .values_list("code", flat=True)
-    )
+    if choice == SCORE_766:
+        visible = {p.agency_code for p in provinces}
+    else:
+        visible = set(
+            agencies_in_scope(scope.user)
+            .filter(code__in=[p.agency_code for p in provinces])
+            .values_list("code", flat=True)
+        )
     places = []
     table = Table(title, [_("Province"), _("Value"), _("Period")], numeric=frozenset({1}))
     for p in provinces:
         href = (
-            reverse("dashboard:agency", args=[p.agency_code]) if p.agency_code in visible else None
+            links.get(p.agency_code) or reverse("dashboard:agency", args=[p.agency_code])
+            if p.agency_code in visible
+            else None
         )
         if p.agency_code not in visible:
             value, text, period = None, _("outside your scope"), ""
@@ -390,6 +647,8 @@ def map_block(scope: Scope, choice: str) -> Block:
                 text = _("no data")
             elif indicator is not None:
                 text = sources.show(indicator, value)
+            elif choice == SCORE_766:
+                text = _decimal_text(float(value), 2)
             else:
                 text = f"{value:.0f}%"
         places.append(mapsvg.Place(p.agency_code, p.name, p.lat, p.lon, value, text, href))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
 
 REPORT_BLOCKS = ("indicators", "reporting", "warnings", "map")
+SCORE_BLOCKS = ("ranking",)
 KEEP = timedelta(days=2)
 
 
@@ -29,6 +30,14 @@ def publish(*, kind: str, agency: Any | None, blocks: tuple[str, ...]) -> Change
 def report_changed(report: Any) -> ChangeFeed:
     """A report moved in its workflow: its figures, compliance and warnings may have changed."""
     return publish(kind=ChangeKind.REPORT, agency=report.agency, blocks=REPORT_BLOCKS)
+
+
+def scores_changed(changes: list[Any]) -> None:
+    """A dossier batch changed dossiers (and so Decision 766 scores): the `after_batch` hook,
+    run in the batch's transaction after scoring's own. National scores: no agency, so every
+    open dashboard hears of it and refreshes its ranking block."""
+    if changes:
+        publish(kind=ChangeKind.SCORES, agency=None, blocks=SCORE_BLOCKS)
 
 
 def latest_id() -> int:

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from dxgov.dashboard import warnings
 from dxgov.directives.access import tasks_for
 from dxgov.directives.models import Task
 from dxgov.directives.summary import Summary, summarise
+from dxgov.forecasting.models import Forecast
 from dxgov.indicators.models import Direction, Indicator, Milestone, Target, ValueType
 from dxgov.orgunits.models import Agency, AgencyKind, OrgUnit
 from dxgov.reporting import aggregate, periods
@@ -166,6 +167,7 @@ class Figure:
     target: Decimal | None
     milestones: dict[int, Decimal]
     year: int
+    forecast: Forecast | None = None  # the stored forecast of the year's target
 
     @property
     def latest(self) -> Point | None:
@@ -219,6 +221,19 @@ class Figure:
             current_text=show(self.indicator, self.current),
             target_text=show(self.indicator, self.target),
             link=link,
+            forecast=self.forecast_fact,
+        )
+
+    @property
+    def forecast_fact(self) -> warnings.ForecastFact | None:
+        stored = self.forecast
+        if stored is None:
+            return None
+        return warnings.ForecastFact(
+            status=stored.status,
+            probability=stored.probability,
+            projected_text=show(self.indicator, estimate(stored.projected)),
+            target_year=self.year,
         )
 
     @property
@@ -273,7 +288,23 @@ def figure(
         )
     points.sort(key=lambda p: (p.start, p.period))
     target, milestones = target_for(indicator, agency, year)
-    return Figure(indicator, agency, points, target, milestones, year)
+    forecast = stored_forecast(indicator, agency, year)
+    return Figure(indicator, agency, points, target, milestones, year, forecast)
+
+
+def estimate(value: float | None) -> Decimal | None:
+    """A forecast's float as a Decimal for show() (None stays None)."""
+    return None if value is None else Decimal(repr(value))
+
+
+def stored_forecast(indicator: Indicator, agency: Agency | None, year: int) -> Forecast | None:
+    """The nightly forecast of the agency's (None: the nation's) target for the year."""
+    rows = Forecast.objects.filter(indicator=indicator, target__year=year)
+    if agency is None:
+        rows = rows.filter(agency__code=ROOT, agency__valid_to=None)
+    else:
+        rows = rows.filter(agency=agency)
+    return rows.order_by("-computed_at", "pk").first()
 
 
 def target_for(
@@ -380,6 +411,7 @@ def task_facts(user: Any, agency: Agency | None = None) -> list[warnings.TaskFac
     tasks = tasks_for(user).filter(status="open", deadline__gte=today)
     if agency is not None:
         tasks = tasks.filter(lead_agency__path__startswith=agency.path)
+    tasks = tasks.annotate(last_report=Max("progress_reports__created_at"))
     return [
         warnings.TaskFact(
             task.pk,
@@ -391,6 +423,7 @@ def task_facts(user: Any, agency: Agency | None = None) -> list[warnings.TaskFac
             timezone.localdate(task.created_at),
             task.deadline,
             reverse("directives:task_detail", args=[task.pk]),
+            timezone.localdate(task.last_report) if task.last_report else None,
         )
         for task in tasks.select_related("lead_agency").order_by("deadline")[:500]
     ]
@@ -459,17 +492,78 @@ def indicator_link(agency: Agency | None, indicator: Indicator) -> str:
     return reverse("dashboard:indicator", args=[code, indicator.pk])
 
 
+def source_facts(user: Any, agency: Agency | None = None) -> list[warnings.SourceFact]:
+    """The active dossier source systems in the user's scope (owned under the agency when one
+    is given), each with the day it was last heard from (its last contact or last batch)."""
+    from dxgov.dossiers.access import sources_for
+
+    sources = sources_for(user).filter(active=True)
+    if agency is not None:
+        sources = sources.filter(owner__path__startswith=agency.path)
+    sources = sources.annotate(last_batch=Max("batches__received_at"))
+    facts = []
+    for source in sources.order_by("code")[:500]:
+        heard = [t for t in (source.last_contact_at, source.last_batch) if t is not None]
+        facts.append(
+            warnings.SourceFact(
+                source.code,
+                source.name,
+                source.owner.code,
+                source.owner.name,
+                timezone.localdate(source.created_at),
+                timezone.localdate(max(heard)) if heard else None,
+                reverse("dossiers:source_detail", args=[source.pk]),
+            )
+        )
+    return facts
+
+
 def early_warnings(
-    user: Any, agency: Agency | None, year: int, figures: Iterable[Figure] | None = None
+    user: Any,
+    agency: Agency | None,
+    year: int,
+    figures: Iterable[Figure] | None = None,
+    compliance_rows: list[Compliance] | None = None,
 ) -> warnings.Warnings:
-    """Indicators off track (for the agency, or nationally), tasks at risk and late reports in
-    the user's scope (under the agency when one is given)."""
+    """Indicators off track (for the agency, or nationally), tasks at risk, late reports and
+    stopped dossier sources in the user's scope (under the agency when one is given)."""
     today = timezone.localdate()
     if figures is None:
         figures = [figure(i, agency, year) for i in key_indicators(year)]
     facts = [f.fact(indicator_link(agency, f.indicator)) for f in figures]
-    late = [fact for c in compliance(user, agency) for fact in c.late]
-    return warnings.collect(facts, task_facts(user, agency), late, today)
+    if compliance_rows is None:
+        compliance_rows = compliance(user, agency)
+    late = [fact for c in compliance_rows for fact in c.late]
+    return warnings.collect(
+        facts, task_facts(user, agency), late, today, source_facts(user, agency)
+    )
+
+
+# --- Decision 766 ---------------------------------------------------------------------------
+
+
+@dataclass
+class Ranking:
+    period: Any  # scoring.periods.Period, or None when nothing is scored yet
+    rows: list[Any]  # scoring.reports.Row, best first
+
+
+def ranking_766(today: date | None = None) -> Ranking:
+    """The 34 provinces by Decision 766 total for the latest complete scored month (scores are
+    national aggregates: every signed-in user reads them)."""
+    from dxgov.scoring import reports
+
+    latest = reports.latest_period("month")
+    if latest is None:
+        return Ranking(None, [])
+    if latest.end >= (today or timezone.localdate()):  # the month is still running
+        latest = latest.previous()
+    return Ranking(latest, reports.ranking(latest, "provinces"))
+
+
+def score_unit_link(code: str, period: Any) -> str:
+    url = reverse("scoring:unit", args=[code])
+    return f"{url}?period={period.label}" if period is not None else url
 
 
 def user_sees_all(user: Any) -> bool:

@@ -101,21 +101,31 @@ def _export(block: Block, fmt: str, filename: str) -> HttpResponse:
 
 def default_map(scope: Scope) -> str:
     """The first key indicator reported by provinces, else reporting compliance."""
-    for choice in blocks.map_choices(scope.year)[1:]:
-        return choice.key
+    for choice in blocks.map_choices(scope.year):
+        if choice.key.startswith("indicator:"):
+            return choice.key
     return "compliance"
 
 
 def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
     figs: list[sources.Figure] = []
+    rows: list[list[sources.Compliance]] = []
 
     def figures() -> list[sources.Figure]:
         if not figs:
             figs.extend(blocks.figures(scope))
         return figs
 
+    def compliance() -> list[sources.Compliance]:
+        # The warnings and the reporting block read the same compliance: compute it once.
+        if not rows:
+            rows.append(sources.compliance(request.user, scope.agency))
+        return rows[0]
+
     def warnings_() -> Block:
-        found = sources.early_warnings(request.user, scope.agency, scope.year, figures())
+        found = sources.early_warnings(
+            request.user, scope.agency, scope.year, figures(), compliance()
+        )
         return blocks.warnings_block(scope, found)
 
     return {
@@ -123,9 +133,8 @@ def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable
         "indicators": lambda: blocks.indicators_block(scope, figures()),
         "map": lambda: blocks.map_block(scope, request.GET.get("show", "") or default_map(scope)),
         "tasks": lambda: blocks.tasks_block(scope),
-        "reporting": lambda: blocks.reporting_block(scope),
-        # The Decision 766 ranking of the 34 provinces joins here once dxgov.scoring is on main
-        # (dashboard.sources.ranking_766(period)); until then the overview leaves it out.
+        "reporting": lambda: blocks.reporting_block(scope, compliance()),
+        "ranking": lambda: blocks.ranking_block(scope),
     }
 
 
@@ -163,14 +172,23 @@ def _chosen_indicator(request: HttpRequest, scope: Scope) -> Indicator | None:
 
 def _agency_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
     figs: list[sources.Figure] = []
+    rows: list[list[sources.Compliance]] = []
 
     def figures() -> list[sources.Figure]:
         if not figs:
             figs.extend(blocks.figures(scope))
         return figs
 
+    def compliance() -> list[sources.Compliance]:
+        # The warnings and the reporting block read the same compliance: compute it once.
+        if not rows:
+            rows.append(sources.compliance(request.user, scope.agency))
+        return rows[0]
+
     def warnings_() -> Block:
-        found = sources.early_warnings(request.user, scope.agency, scope.year, figures())
+        found = sources.early_warnings(
+            request.user, scope.agency, scope.year, figures(), compliance()
+        )
         return blocks.warnings_block(scope, found)
 
     return {
@@ -178,7 +196,7 @@ def _agency_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[
         "indicators": lambda: blocks.indicators_block(scope, figures()),
         "children": lambda: blocks.children_block(scope, _chosen_indicator(request, scope)),
         "tasks": lambda: blocks.tasks_block(scope),
-        "reporting": lambda: blocks.reporting_block(scope),
+        "reporting": lambda: blocks.reporting_block(scope, compliance()),
     }
 
 

@@ -8,11 +8,16 @@ An indicator is judged against a straight path from its starting point (the prev
 last figure, else the year's first) to the year's target, or against the quarter's milestone
 when one is set: behind that path by more than `TOLERANCE` of the distance still to cover at
 the start, it is off track. A target already reached is on track whatever the path says.
-(Forecasts from dxgov.forecasting will refine this when they land; the rule here needs none.)
+When the indicator has a forecast (dxgov.forecasting, recomputed nightly) that is not "too
+little data", the forecast decides instead: off track when the forecast says off track (a
+calibrated probability of meeting the target under 30%), on track otherwise.
 
-A task is at risk when it is still open, not yet past its deadline, and either its reported
-progress is more than `TASK_SLACK` points behind the share of its time already used, or its
-deadline is within `TASK_LAST_DAYS` days and it is under `TASK_LAST_PROGRESS` per cent.
+A task is at risk by dxgov.forecasting.forecast.task_risk (the one rule: deadline near with
+little progress, or no progress report for a month); the warning lists open tasks not yet past
+their deadline (overdue tasks are the task block's business).
+
+A dossier source system has stopped when nothing has come from it — no contact and no batch —
+for `SOURCE_SILENT_DAYS` days (counted from its registration if it never sent anything).
 """
 
 from __future__ import annotations
@@ -26,10 +31,13 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dxgov.forecasting import forecast as fc
+
 TOLERANCE = Decimal("0.05")
-TASK_SLACK = 25
-TASK_LAST_DAYS = 7
-TASK_LAST_PROGRESS = 80
+# One-stop-shop systems sync with the national portal at least daily (Decision 766's scores are
+# computed from near-real-time dossier data): two whole days without a word is a stopped feed,
+# not a quiet night or a weekend's lighter traffic (those still send at least one batch).
+SOURCE_SILENT_DAYS = 2
 
 
 class Track(StrEnum):
@@ -40,9 +48,11 @@ class Track(StrEnum):
     NO_TARGET = "no_target"
 
 
-def months_left(today: date) -> int:
-    """Whole months after the current one until the year ends (August → 4)."""
-    return 12 - today.month
+def months_left(today: date, year: int | None = None) -> int:
+    """Whole months after the current one until the end of `year` (default: this year;
+    August → 4), never below zero."""
+    year = today.year if year is None else year
+    return max(0, (year - today.year) * 12 + 12 - today.month)
 
 
 def year_share(day: date) -> Decimal:
@@ -91,7 +101,26 @@ def judge(
     return Track.OFF_TRACK if shortfall > TOLERANCE * distance else Track.ON_TRACK
 
 
+def percent_text(share: float | None) -> str:
+    """0.62 → "62%" (None → "—")."""
+    return "—" if share is None else f"{round(share * 100):d}%"
+
+
 # --- facts and items ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastFact:
+    """An indicator's stored forecast for one agency (dxgov.forecasting.models.Forecast)."""
+
+    status: str  # forecast.Status codes
+    probability: float | None
+    projected_text: str
+    target_year: int
+
+    @property
+    def usable(self) -> bool:
+        return self.status != fc.Status.TOO_LITTLE_DATA
 
 
 @dataclass(frozen=True)
@@ -110,9 +139,29 @@ class IndicatorFact:
     current_text: str = ""
     target_text: str = ""
     link: str = ""
+    forecast: ForecastFact | None = None
+
+    @property
+    def by_forecast(self) -> bool:
+        """Whether the forecast (not the straight-path rule) judges this indicator."""
+        return (
+            self.forecast is not None
+            and self.forecast.usable
+            and self.target is not None
+            and self.current is not None
+        )
 
     @property
     def track(self) -> Track:
+        if self.by_forecast:
+            assert self.forecast is not None and self.target is not None
+            assert self.current is not None
+            sign = Decimal(1) if self.higher_is_better else Decimal(-1)
+            if sign * (self.current - self.target) >= 0:
+                return Track.ACHIEVED
+            if self.forecast.status == fc.Status.OFF_TRACK:
+                return Track.OFF_TRACK
+            return Track.ON_TRACK
         return judge(
             higher_is_better=self.higher_is_better,
             target=self.target,
@@ -135,6 +184,7 @@ class TaskFact:
     assigned_on: date
     deadline: date | None
     link: str = ""
+    last_report_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -149,23 +199,28 @@ class LateReportFact:
     link: str = ""
 
 
-def task_at_risk(task: TaskFact, today: date) -> bool:
-    if task.status != "open" or task.deadline is None or task.deadline < today:
-        return False
-    days_left = (task.deadline - today).days
-    if days_left <= TASK_LAST_DAYS and task.progress < TASK_LAST_PROGRESS:
-        return True
-    span = (task.deadline - task.assigned_on).days
-    if span <= 0:
-        return task.progress < 100
-    used = min(1.0, max(0.0, (today - task.assigned_on).days / span))
-    return task.progress < used * 100 - TASK_SLACK
+@dataclass(frozen=True)
+class SourceFact:
+    source_code: str
+    source_name: str
+    agency_code: str  # the owner's
+    agency_name: str
+    registered_on: date
+    last_heard_on: date | None  # the later of its last contact and its last batch
+    link: str = ""
+
+    def silent_days(self, today: date) -> int:
+        return (today - (self.last_heard_on or self.registered_on)).days
+
+    def stopped(self, today: date) -> bool:
+        return self.silent_days(today) >= SOURCE_SILENT_DAYS
 
 
 class Kind(StrEnum):
     INDICATOR = "indicator"
     TASK = "task"
     REPORT = "report"
+    SOURCE = "source"
 
 
 @dataclass(frozen=True)
@@ -187,6 +242,7 @@ class Warnings:
     months_left: int
     tasks_at_risk: int
     reports_late: int
+    sources_stopped: int = 0
 
     @property
     def sentence(self) -> str:
@@ -211,24 +267,44 @@ def collect(
     tasks: Sequence[TaskFact],
     reports: Sequence[LateReportFact],
     today: date,
+    sources: Sequence[SourceFact] = (),
 ) -> Warnings:
-    """Every warning, most urgent first (off-track indicators, then late reports, then tasks)."""
+    """Every warning, most urgent first (off-track indicators, then late reports, stopped
+    sources, then tasks)."""
     items: list[Item] = []
     left = months_left(today)
     judged = [(fact, fact.track) for fact in indicators]
     counted = [fact for fact, track in judged if track not in (Track.NO_TARGET,)]
     off = [fact for fact, track in judged if track == Track.OFF_TRACK]
     for fact in off:
+        months = left
+        detail = _("%(current)s against a target of %(target)s; %(months)s months left") % {
+            "current": fact.current_text,
+            "target": fact.target_text,
+            "months": left,
+        }
+        if fact.by_forecast:
+            assert fact.forecast is not None
+            months = months_left(today, fact.forecast.target_year)
+            detail = _(
+                "%(current)s against a target of %(target)s; forecast %(projected)s "
+                "(%(probability)s likely to be met); %(months)s months left"
+            ) % {
+                "current": fact.current_text,
+                "target": fact.target_text,
+                "projected": fact.forecast.projected_text,
+                "probability": percent_text(fact.forecast.probability),
+                "months": months,
+            }
         items.append(
             Item(
                 Kind.INDICATOR,
                 fact.agency_code,
                 fact.agency_name,
                 fact.indicator_name,
-                _("%(current)s against a target of %(target)s; %(months)s months left")
-                % {"current": fact.current_text, "target": fact.target_text, "months": left},
+                detail,
                 fact.link,
-                2 if left <= 4 else 1,
+                2 if months <= 4 else 1,
             )
         )
     for report in reports:
@@ -248,32 +324,77 @@ def collect(
                 1 if report.sent_late else 2,
             )
         )
-    risky = [task for task in tasks if task_at_risk(task, today)]
-    for task in risky:
+    risks = fc.tasks_at_risk(
+        {
+            index: fc.TaskFacts(
+                deadline=task.deadline,
+                progress_percent=task.progress,
+                status=task.status,
+                last_report_on=task.last_report_on,
+                assigned_on=task.assigned_on,
+            )
+            for index, task in enumerate(tasks)
+            if task.deadline is not None and task.deadline >= today
+        },
+        today=today,
+    )
+    for index, risk in sorted(risks.items()):
+        task = tasks[index]
         assert task.deadline is not None
+        days = (task.deadline - today).days
+        detail = _("%(progress)s%% done; due %(due)s (%(days)s days left)") % {
+            "progress": task.progress,
+            "due": task.deadline.strftime("%d/%m/%Y"),
+            "days": days,
+        }
         items.append(
             Item(
                 Kind.TASK,
                 task.agency_code,
                 task.agency_name,
                 task.content,
-                _("%(progress)s%% done; due %(due)s (%(days)s days left)")
-                % {
-                    "progress": task.progress,
-                    "due": task.deadline.strftime("%d/%m/%Y"),
-                    "days": (task.deadline - today).days,
-                },
+                " ".join([detail + ".", *risk.reasons]),
                 task.link,
-                2 if (task.deadline - today).days <= TASK_LAST_DAYS else 1,
+                2 if fc.TaskRiskCode.DEADLINE_NEAR_LOW_PROGRESS in risk.codes else 1,
             )
         )
-    order = {Kind.INDICATOR: 0, Kind.REPORT: 1, Kind.TASK: 2}
+    stopped = [source for source in sources if source.stopped(today)]
+    for source in stopped:
+        days = source.silent_days(today)
+        detail = (
+            ngettext(
+                "No data for %(days)d day; last heard from on %(day)s",
+                "No data for %(days)d days; last heard from on %(day)s",
+                days,
+            )
+            % {"days": days, "day": source.last_heard_on.strftime("%d/%m/%Y")}
+            if source.last_heard_on is not None
+            else ngettext(
+                "No data since it was registered %(days)d day ago",
+                "No data since it was registered %(days)d days ago",
+                days,
+            )
+            % {"days": days}
+        )
+        items.append(
+            Item(
+                Kind.SOURCE,
+                source.agency_code,
+                source.agency_name,
+                f"{source.source_code} · {source.source_name}",
+                detail,
+                source.link,
+                2 if days >= 2 * SOURCE_SILENT_DAYS else 1,
+            )
+        )
+    order = {Kind.INDICATOR: 0, Kind.REPORT: 1, Kind.SOURCE: 2, Kind.TASK: 3}
     items.sort(key=lambda item: (-item.severity, order[item.kind], item.agency_code, item.title))
     return Warnings(
         items=items,
         indicators_total=len(counted),
         indicators_off_track=len(off),
         months_left=left,
-        tasks_at_risk=len(risky),
+        tasks_at_risk=len(risks),
         reports_late=len(reports),
+        sources_stopped=len(stopped),
     )

@@ -1,4 +1,5 @@
-"""Background jobs (django-tasks): the daily refresh, reminders and digests.
+"""Background jobs (django-tasks): the daily refresh, reminders and digests, and the nightly
+forecasts (dxgov.forecasting), so one timer schedules them all.
 
 Arguments are JSON: a day is an ISO date string, or None for today. Something outside the
 platform starts the day's run (a timer calling `dxgov reminders run`, or enqueueing
@@ -15,6 +16,7 @@ from django_tasks import task
 
 from dxgov.directives.actions import refresh_overdue
 from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
+from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.reporting.jobs import send_report_reminders
 
 
@@ -28,16 +30,22 @@ class DailyRun:
     reminders: int  # reminder notifications created
     digests: int  # digest notifications created
     report_reminders: int = 0  # reporting reminders (due soon, late) created
+    forecasts: int = 0  # forecasts recomputed (indicator × agency × target)
 
 
 def run_daily(day: date) -> DailyRun:
-    """Statuses first, so reminders and digests see today's overdue tasks."""
+    """Statuses first, so reminders and digests see today's overdue tasks; the forecasts last
+    (they read only approved figures, and the dashboard's warnings read them)."""
     moved = refresh_overdue(acting_user=None, today=day)
+    reminders = send_task_reminders(day)
+    digests = send_agency_digests(day)
+    report_reminders = send_report_reminders(day)
     return DailyRun(
         overdue=moved,
-        reminders=send_task_reminders(day),
-        digests=send_agency_digests(day),
-        report_reminders=send_report_reminders(day),
+        reminders=reminders,
+        digests=digests,
+        report_reminders=report_reminders,
+        forecasts=recompute_forecasts(acting_user=None).series,
     )
 
 

@@ -46,7 +46,9 @@ def test_drill_down_and_live_update(
     page.wait_for_url(f"**/indicator/{world.rate.pk}/")
     assert world.commune.name in page.inner_text("h1")
     page.locator("#block-values canvas").first.wait_for()
-    assert page.locator("#block-values tbody tr").count() == 3
+    # Three months, then the national target for the year (the end of the path drawn to it).
+    assert page.locator("#block-values tbody tr").count() == 4
+    assert "80,0%" in page.locator("#block-values tbody tr").last.inner_text()
     chromium.shot("dashboard-03-commune-indicator")
 
     # Back on the province: its leader approves the pending report; the page updates by itself.

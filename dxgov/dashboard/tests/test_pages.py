@@ -26,7 +26,7 @@ def test_overview_shows_every_block(world: DashWorld, coordinator: User) -> None
     response = client.get("/dashboard/")
     assert response.status_code == 200
     body = text(response)
-    for block in ("warnings", "indicators", "map", "tasks", "reporting"):
+    for block in ("warnings", "indicators", "map", "ranking", "tasks", "reporting"):
         assert f'id="block-{block}"' in body
     assert "Tỷ lệ hồ sơ trực tuyến toàn trình" in body
     assert "Quần đảo Hoàng Sa (TP Đà Nẵng)" in body
@@ -127,7 +127,7 @@ def test_compare_is_scoped(world: DashWorld, phutho_leader: User, coordinator: U
 def test_wall_rotates_every_view(world: DashWorld, coordinator: User) -> None:
     body = text(client_for(coordinator).get("/dashboard/wall/?rotate=7"))
     assert 'data-rotate="7"' in body
-    assert body.count('class="wall-view"') == 5
+    assert body.count('class="wall-view"') == 6  # the overview's six blocks, ranking included
 
 
 def test_silhouette_is_cached_for_long(db: object, coordinator: User) -> None:

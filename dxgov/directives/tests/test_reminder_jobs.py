@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from dxgov.accounts.models import User
+from dxgov.audit.models import AuditEvent, EventType
 from dxgov.directives import actions, jobs
 from dxgov.directives.models import Directive, DirectiveKind, Task, TaskStatus
 from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
@@ -278,8 +279,10 @@ def test_command_refreshes_statuses_then_reminds_and_digests(
     assert task.status == TaskStatus.OVERDUE
     assert out.getvalue().strip() == (
         "2025-10-01: 1 task(s) became overdue; 2 reminder(s) and 1 digest(s) sent; "
-        "0 reporting reminder(s) sent"
+        "0 reporting reminder(s) sent; 0 forecast(s) recomputed"
     )
+    # The nightly forecasts run with the same timer (one audit event per recompute).
+    assert AuditEvent.objects.filter(event_type=EventType.FORECASTS_RECOMPUTED).count() == 1
     assert Notification.objects.count() == 3 and len(mail.outbox) == 3
     again = io.StringIO()
     send(call_command, "reminders", "run", "--today", "2025-10-01", stdout=again)
@@ -304,6 +307,8 @@ def test_background_jobs_run_and_enqueue(directive: Directive, send: Sender) -> 
         "overdue": 0,
         "reminders": 0,
         "digests": 0,
+        "report_reminders": 0,
+        "forecasts": 0,
     }
     result = jobs.daily_reminders.enqueue(today="2025-10-01")
     assert DBTaskResult.objects.filter(id=result.id).exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
 from dxgov.directives.demo import load_directive_demo
 from dxgov.dossiers.models import Dossier
+from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.reporting import generate
 from dxgov.reporting.demo import describe, load_reporting_demo
@@ -77,6 +78,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\ndemo indicators and reports: {describe(reporting)}")
         self._dossiers()
+        forecasts = recompute_forecasts(acting_user=None)
+        self.stdout.write(
+            f"forecasts: {forecasts.series} recomputed in {forecasts.seconds:.1f} s "
+            f"({', '.join(f'{k}: {v}' for k, v in forecasts.by_status.items())})"
+        )
 
     def _dossiers(self) -> None:
         """Generated dossiers of the last three months for every unit, at a small scale,

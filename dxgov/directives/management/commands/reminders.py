@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Task reminders: `dxgov reminders run [--today YYYY-MM-DD]` marks overdue tasks, then "
         "sends due-soon and overdue reminders and the agencies' daily digests, and reminders for "
-        "reports due soon or late (each only once)."
+        "reports due soon or late (each only once); then recomputes every forecast "
+        "(`dxgov forecasts recompute`)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,5 +34,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{day.isoformat()}: {result.overdue} task(s) became overdue; "
             f"{result.reminders} reminder(s) and {result.digests} digest(s) sent; "
-            f"{result.report_reminders} reporting reminder(s) sent"
+            f"{result.report_reminders} reporting reminder(s) sent; "
+            f"{result.forecasts} forecast(s) recomputed"
         )
