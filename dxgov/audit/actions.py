@@ -80,7 +80,11 @@ def verify_and_record(
     *, acting_user: Any, exported: list[dict[str, Any]] | None = None
 ) -> tuple[ledger.Report, VerificationRun]:
     """Verify the whole ledger (outside any transaction: it reads a snapshot of its own), then
-    keep the outcome, with an audit event saying who verified and what was found."""
+    keep the outcome for the ledger page.
+
+    The run is not itself an audit event: verifying must never write into the chain it judges
+    (a forged row beyond the head would take the next event's place), and it changes nothing.
+    """
     started = time.monotonic()
     report = ledger.verify_ledger(exported)
     seconds = time.monotonic() - started
@@ -101,17 +105,5 @@ def verify_and_record(
                 }
                 for p in report.problems[:MAX_STORED_PROBLEMS]
             ],
-        )
-        record(
-            event_type=EventType.LEDGER_VERIFIED,
-            acting_user=acting_user,
-            target=run,
-            data={
-                "ok": report.ok,
-                "events": report.events,
-                "checkpoints": report.checkpoints,
-                "problems": len(report.problems),
-                "with_export": exported is not None,
-            },
         )
     return report, run

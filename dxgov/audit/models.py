@@ -33,7 +33,6 @@ class EventType(models.TextChoices):
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Two-factor sign-in enabled")
     TWO_FACTOR_RESET = "user.two_factor_reset", _("Two-factor sign-in reset")
     CHECKPOINT_CREATED = "audit.checkpoint_created", _("Audit checkpoint signed")
-    LEDGER_VERIFIED = "audit.verified", _("Audit ledger verified")
     INDICATOR_CREATED = "indicator.created", _("Indicator created")
     INDICATOR_UPDATED = "indicator.updated", _("Indicator changed")
     VALIDATION_RULE_SAVED = "indicator.rule_saved", _("Validation rule saved")

@@ -38,14 +38,13 @@ def bench_settings(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_bench_audit_runs_and_leaves_no_synthetic_events(bench_settings: Path) -> None:
     head_before = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
     out = io.StringIO()
-    call_command("bench", "audit", "--events", "200", "--repeat", "3", stdout=out)
+    call_command("bench", "audit", "--repeat", "3", stdout=out)
     text = bench_settings.read_text()
     assert f"<!-- bench:audit-{connection.vendor}:start -->" in text
     assert "Audited ÷ not audited" in text
-    assert "over 200 synthetic" not in text and "of which 200 synthetic" in text
-    assert "verified" in out.getvalue()
-    # The synthetic events were rolled back; the 3 + 3 audited transitions stay (with the
-    # directive and task), the 3 + 3 unaudited ones left no event.
+    assert "audited" in out.getvalue()
+    # The 3 + 3 audited transitions stay (with the directive and task), the 3 + 3 unaudited
+    # ones left no event. (Verification at scale: bench audit --verify-events, its own test.)
     assert not AuditEvent.objects.filter(event_type="bench.synthetic").exists()
     progress = AuditEvent.objects.filter(event_type=EventType.TASK_PROGRESS_REPORTED).count()
     assert progress == 6

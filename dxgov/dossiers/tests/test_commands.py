@@ -90,7 +90,7 @@ def test_source_registry_and_tokens() -> None:
     assert "inactive" in run("source", "list")
     with pytest.raises(CommandError, match="no agency"):
         run("source", "add", "PT-3", "--name", "x", "--owner", "NOPE")
-    with pytest.raises(CommandError, match="exists"):
+    with pytest.raises(CommandError, match="Đã có hệ thống nguồn"):  # "exists", in Vietnamese
         run("source", "add", "PT-2", "--name", "x", "--owner", "UBND-T25")
 
 

@@ -151,7 +151,7 @@ def test_a_source_may_not_report_for_another_province(
 def test_only_a_source_token_sends_batches(phutho_source: Source, coordinator: User) -> None:
     _token, raw = create_token(acting_user=coordinator, user=coordinator, name="t")
     response = send(raw, "b-1", [make_record("H1")])
-    assert response.status_code == 403 and "source system" in response.json()["message"]
+    assert response.status_code == 403 and "hệ thống nguồn" in response.json()["message"]
     session = client_for(coordinator)
     body = json.dumps({"schema": "dxgov.dossier/1", "batch_id": "b", "records": []})
     assert session.post(URL, body, content_type="application/json").status_code == 403
