@@ -9,6 +9,7 @@ from dxgov.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, load_demo_users
 from dxgov.directives.demo import load_directive_demo
 from dxgov.dossiers.models import Dossier
 from dxgov.forecasting.actions import recompute_forecasts
+from dxgov.forecasting.models import Forecast
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.reporting import generate
 from dxgov.reporting.demo import describe, load_reporting_demo
@@ -78,6 +79,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\ndemo indicators and reports: {describe(reporting)}")
         self._dossiers()
+        if Forecast.objects.exists():
+            # The nightly job recomputes them; a second demo run changes nothing.
+            self.stdout.write("forecasts: already computed")
+            return
         forecasts = recompute_forecasts(acting_user=None)
         self.stdout.write(
             f"forecasts: {forecasts.series} recomputed in {forecasts.seconds:.1f} s "
