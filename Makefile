@@ -41,10 +41,19 @@ test-sqlite: install
 test-postgres: install
 	DXGOV_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
-test: lint test-sqlite
+# In CI (or with DXGOV_TEST_POSTGRES=1) the SQLite and PostgreSQL runs go side by side, one per
+# core, each into its own log; both logs' summaries are printed and both must pass.
+test: lint
 	@if [ "$$CI" = "true" ] || [ "$$DXGOV_TEST_POSTGRES" = "1" ]; then \
-		$(MAKE) --no-print-directory test-postgres; \
+		mkdir -p var; \
+		$(MAKE) --no-print-directory test-sqlite > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+		$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres=$$!; \
+		wait $$sqlite; rs=$$?; wait $$postgres; rp=$$?; \
+		echo "== SQLite (exit $$rs)"; grep -E "^(FAILED|ERROR)" var/test-sqlite.log || true; tail -n 15 var/test-sqlite.log; \
+		echo "== PostgreSQL (exit $$rp)"; grep -E "^(FAILED|ERROR)" var/test-postgres.log || true; tail -n 15 var/test-postgres.log; \
+		[ $$rs -eq 0 ] && [ $$rp -eq 0 ]; \
 	else \
+		$(MAKE) --no-print-directory test-sqlite; \
 		echo "PostgreSQL run skipped (set DXGOV_TEST_POSTGRES=1 to include it)"; \
 	fi
 
