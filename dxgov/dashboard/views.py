@@ -107,7 +107,11 @@ def default_map(scope: Scope) -> str:
     return "compliance"
 
 
-def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
+def _common_builders(
+    request: HttpRequest, scope: Scope, extra: dict[str, Callable[[], Block]]
+) -> dict[str, Callable[[], Block]]:
+    """The blocks the overview and an agency page share, with `extra` placed after the key
+    indicators (the map, or the agency's departments and communes)."""
     figs: list[sources.Figure] = []
     rows: list[list[sources.Compliance]] = []
 
@@ -131,11 +135,19 @@ def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable
     return {
         "warnings": warnings_,
         "indicators": lambda: blocks.indicators_block(scope, figures()),
-        "map": lambda: blocks.map_block(scope, request.GET.get("show", "") or default_map(scope)),
+        **extra,
         "tasks": lambda: blocks.tasks_block(scope),
         "reporting": lambda: blocks.reporting_block(scope, compliance()),
-        "ranking": lambda: blocks.ranking_block(scope),
     }
+
+
+def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
+    def map_() -> Block:
+        return blocks.map_block(scope, request.GET.get("show", "") or default_map(scope))
+
+    builders = _common_builders(request, scope, {"map": map_})
+    builders["ranking"] = lambda: blocks.ranking_block(scope)
+    return builders
 
 
 @login_required
@@ -171,33 +183,8 @@ def _chosen_indicator(request: HttpRequest, scope: Scope) -> Indicator | None:
 
 
 def _agency_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
-    figs: list[sources.Figure] = []
-    rows: list[list[sources.Compliance]] = []
-
-    def figures() -> list[sources.Figure]:
-        if not figs:
-            figs.extend(blocks.figures(scope))
-        return figs
-
-    def compliance() -> list[sources.Compliance]:
-        # The warnings and the reporting block read the same compliance: compute it once.
-        if not rows:
-            rows.append(sources.compliance(request.user, scope.agency))
-        return rows[0]
-
-    def warnings_() -> Block:
-        found = sources.early_warnings(
-            request.user, scope.agency, scope.year, figures(), compliance()
-        )
-        return blocks.warnings_block(scope, found)
-
-    return {
-        "warnings": warnings_,
-        "indicators": lambda: blocks.indicators_block(scope, figures()),
-        "children": lambda: blocks.children_block(scope, _chosen_indicator(request, scope)),
-        "tasks": lambda: blocks.tasks_block(scope),
-        "reporting": lambda: blocks.reporting_block(scope, compliance()),
-    }
+    children = {"children": lambda: blocks.children_block(scope, _chosen_indicator(request, scope))}
+    return _common_builders(request, scope, children)
 
 
 @login_required
