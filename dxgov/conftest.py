@@ -50,6 +50,16 @@ def reference_data(transactional_db: Any) -> None:
     _load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache() -> Iterator[None]:
+    """Rendered dashboard blocks are keyed by change-feed ids, which a rolled-back test may
+    hand out again: no test sees another's blocks."""
+    from django.core.cache import caches
+
+    caches["dashboard"].clear()
+    yield
+
+
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD

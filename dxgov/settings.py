@@ -201,6 +201,20 @@ DEFAULT_FROM_EMAIL = env_str("DXGOV_FROM_EMAIL", "dxgov <no-reply@dxgov.local>")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# In-process caches. "dashboard" keeps rendered command-centre blocks, keyed by the change feed
+# (dxgov/dashboard/cache.py, ADR 13): each worker process keeps its own, and a change committed
+# by any process reaches every one through the feed in the database.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dxgov-dashboard",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+# Longest time a dashboard block may be shown from the cache (seconds; 0 turns it off).
+DXGOV_DASHBOARD_CACHE_SECONDS = env_int("DXGOV_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -32,6 +32,18 @@ def sees_everything(user: Any) -> bool:
     return role is not None and role.sees_everything
 
 
+def scope_key(user: Any) -> str:
+    """A name for everything that decides what the user may see: users with the same key see
+    the same rows (what caches of rendered pages are keyed by)."""
+    if _role(user) is None:
+        return "none"
+    if sees_everything(user):
+        return "all"
+    if user.agency_id is None:
+        return "none"
+    return f"under:{user.agency.path}"
+
+
 def agencies_in_scope(user: Any) -> AgencyQuerySet:
     """The user's agency and everything under it; all agencies for central roles."""
     if _role(user) is None:

@@ -40,6 +40,21 @@ def scores_changed(changes: list[Any]) -> None:
         publish(kind=ChangeKind.SCORES, agency=None, blocks=SCORE_BLOCKS)
 
 
+TASK_BLOCKS = ("tasks", "warnings")
+FORECAST_BLOCKS = ("indicators", "warnings", "map")
+
+
+def tasks_changed(agency: Any | None) -> ChangeFeed:
+    """A task was created, moved in its workflow or imported (agency: its lead agency, None
+    for many at once): task statistics, the overdue list and the warnings may have changed."""
+    return publish(kind=ChangeKind.TASKS, agency=agency, blocks=TASK_BLOCKS)
+
+
+def forecasts_changed() -> ChangeFeed:
+    """The forecasts were recomputed: the key indicators' bands and the warnings changed."""
+    return publish(kind=ChangeKind.FORECASTS, agency=None, blocks=FORECAST_BLOCKS)
+
+
 def latest_id() -> int:
     row = ChangeFeed.objects.order_by("-id").values_list("id", flat=True).first()
     return int(row or 0)

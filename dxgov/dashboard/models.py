@@ -2,7 +2,8 @@
 
 A row is appended in the same transaction as the change itself (a report's workflow step in
 dxgov.reporting.actions, later a dossier batch scored), so a dashboard never hears of a change
-that was rolled back. Rows are small and old ones are pruned (`feed.prune`).
+that was rolled back. Rows are small and old ones are pruned (`feed.prune`, in the daily job).
+The latest id of each kind also versions the dashboard's cached blocks (dashboard/cache.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.utils import timezone
 class ChangeKind(models.TextChoices):
     REPORT = "report", "report"
     SCORES = "scores", "scores"
+    TASKS = "tasks", "tasks"
+    FORECASTS = "forecasts", "forecasts"
 
 
 class ChangeFeed(models.Model):
@@ -29,6 +32,8 @@ class ChangeFeed(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The latest change of each kind, in one index probe (dashboard.cache.feed_heads).
+        indexes = [models.Index(fields=["kind", "id"], name="changefeed_kind_id")]
 
     def __str__(self) -> str:
         return f"{self.id} {self.kind} {self.agency_code}"

@@ -21,13 +21,15 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from dxgov.audit.models import AuditEvent
-from dxgov.dashboard import blocks, feed, mapsvg, sources, tables
+from dxgov.dashboard import blocks, cache, feed, mapsvg, sources, tables
 from dxgov.dashboard.blocks import Block, Scope
 from dxgov.indicators.models import Indicator
 
@@ -50,27 +52,32 @@ def _render_blocks(
     builders: dict[str, Callable[[], Block]],
     export: Callable[[str, str], str],
 ) -> HttpResponse:
-    """The page, or one block of it when `?block=` names one (a live refresh)."""
+    """The page, or one block of it when `?block=` names one (a live refresh). Blocks come
+    rendered from the cache while no change they show has been committed (cache.py)."""
+    heads = cache.feed_heads()
 
-    def build(name: str) -> Block:
+    def build(name: str) -> str:
         block = builders[name]()
         block.exports = [(fmt.upper(), export(name, fmt)) for fmt in FORMATS]
         block.refresh = _refresh_url(request, name)
-        return block
+        return render_to_string("dashboard/_block.html", {"block": block})
+
+    def html(name: str) -> str:
+        return mark_safe(cache.block_html(request, name, heads, lambda: build(name)))  # noqa: S308 (our template's output)
 
     only = request.GET.get("block", "")
     if only:
         if only not in builders:
             raise Http404(_("No such block."))
-        return render(request, "dashboard/_block.html", {"block": build(only)})
-    built = {name: build(name) for name in builders}
+        return HttpResponse(html(only))
     return render(
         request,
         template,
         {
             **context,
-            "blocks": built,
-            "last_event": feed.latest_id(),
+            "blocks": {name: html(name) for name in builders},
+            # The stream starts after the changes these blocks already show.
+            "last_event": max(heads.values(), default=0),
         },
     )
 

@@ -126,6 +126,7 @@ def _audit_task(
     task: Task,
     old_status: str,
     reason: str = "",
+    publish: bool = True,
     **extra: Any,
 ) -> None:
     record(
@@ -136,6 +137,15 @@ def _audit_task(
         data={"status": _change(old_status, task.status), **extra},
         reason=reason,
     )
+    if publish:
+        _tasks_changed(task.lead_agency)
+
+
+def _tasks_changed(agency: Agency | None) -> None:
+    """Open dashboards hear of it when the transaction commits (the feed row is part of it)."""
+    from dxgov.dashboard import feed
+
+    feed.tasks_changed(agency)
 
 
 def _set_status(task: Task, status: rules.Status) -> None:
@@ -262,6 +272,7 @@ def create_task(
         )
         first = first or task
     assert first is not None
+    _tasks_changed(lead_agency)
     return first
 
 
@@ -639,8 +650,17 @@ def refresh_overdue(*, acting_user: User | None = None, today: date | None = Non
         old_status = task.status
         _set_status(task, new_status)
         task.save(update_fields=["status"])
-        _audit_task(EventType.TASK_OVERDUE, acting_user, task, old_status, deadline=task.deadline)
+        _audit_task(
+            EventType.TASK_OVERDUE,
+            acting_user,
+            task,
+            old_status,
+            publish=False,
+            deadline=task.deadline,
+        )
         moved += 1
+    if moved:
+        _tasks_changed(None)  # one feed row for the day's moves, not one per task
     return moved
 
 

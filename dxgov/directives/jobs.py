@@ -14,6 +14,7 @@ from datetime import date
 from django.utils import timezone
 from django_tasks import task
 
+from dxgov.dashboard import feed
 from dxgov.directives.actions import refresh_overdue
 from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
 from dxgov.forecasting.actions import recompute_forecasts
@@ -40,6 +41,7 @@ def run_daily(day: date) -> DailyRun:
     reminders = send_task_reminders(day)
     digests = send_agency_digests(day)
     report_reminders = send_report_reminders(day)
+    feed.prune()
     return DailyRun(
         overdue=moved,
         reminders=reminders,

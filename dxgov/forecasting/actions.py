@@ -227,6 +227,9 @@ def recompute_forecasts(*, acting_user: Any = None) -> RecomputeSummary:
         target_type="forecasting.forecast",
         data={"series": summary.series, "by_status": summary.by_status},
     )
+    from dxgov.dashboard import feed  # open dashboards redraw their bands on commit
+
+    feed.forecasts_changed()
     return summary
 
 

@@ -38,15 +38,24 @@
     if (typeof window.EventSource === "undefined" || !board.dataset.events) { return; }
     var url = board.dataset.events + "?after=" + encodeURIComponent(board.dataset.lastEvent || "0");
     var source = new window.EventSource(url);
-    source.addEventListener("change", function (event) {
-      var change;
-      try { change = JSON.parse(event.data); } catch (e) { return; }
-      if (!concerns(board.dataset.scopePath, change.path)) { return; }
-      (change.blocks || []).forEach(function (name) {
+    // A burst of changes (a day's overdue tasks, an import) refreshes each block once.
+    var pending = {};
+    var timer = null;
+    function flush() {
+      timer = null;
+      Object.keys(pending).forEach(function (name) {
         document.querySelectorAll('[data-block="' + name + '"]').forEach(function (el) {
           window.htmx.trigger(el, "dx:refresh");
         });
       });
+      pending = {};
+    }
+    source.addEventListener("change", function (event) {
+      var change;
+      try { change = JSON.parse(event.data); } catch (e) { return; }
+      if (!concerns(board.dataset.scopePath, change.path)) { return; }
+      (change.blocks || []).forEach(function (name) { pending[name] = true; });
+      if (timer === null) { timer = window.setTimeout(flush, 250); }
       stamp(change.agency);
     });
   }
