@@ -52,6 +52,11 @@ class Command(BaseCommand):
         )
         dashboard.add_argument("--repeat", type=int, default=50)
         dashboard.add_argument("--seconds", type=float, default=15.0)
+        dashboard.add_argument(
+            "--full-scale",
+            action="store_true",
+            help="First add 50,000 tasks and three years of reports of provinces and communes.",
+        )
         forecast = sub.add_parser(
             "forecast", help="A full forecast recompute over indicators × provinces × months."
         )
@@ -110,7 +115,10 @@ class Command(BaseCommand):
             from dxgov.dashboard import bench as dashboard_bench
 
             dashboard_bench.main(
-                repeat=options["repeat"], seconds=options["seconds"], out=self.stdout.write
+                repeat=options["repeat"],
+                seconds=options["seconds"],
+                full_scale=options["full_scale"],
+                out=self.stdout.write,
             )
         elif options["what"] == "forecast":
             from dxgov.forecasting import bench as forecast_bench
