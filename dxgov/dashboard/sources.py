@@ -23,7 +23,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q, Value
+from django.db.models.functions import Length, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,6 +246,10 @@ def _depth(path: str) -> int:
     return path.count("/")
 
 
+# An agency's depth in the tree in SQL, as _depth: the slashes in its path.
+AGENCY_DEPTH = Length("agency__path") - Length(Replace("agency__path", Value("/"), Value("")))
+
+
 def figure(
     indicator: Indicator, agency: Agency | None, year: int, *, years_back: int = 1
 ) -> Figure:
@@ -255,20 +260,24 @@ def figure(
     counted).
     """
     prefix = agency.path if agency is not None else f"/{ROOT}/"
-    rows = (
-        DataValue.objects.filter(
-            final_values(),
-            indicator=indicator,
-            category="",
-            agency__path__startswith=prefix,
-            period_start__year__gte=year - years_back,
-            period_start__year__lte=year,
-        )
-        .select_related("agency")
-        .order_by("period_start")
-    )
+    base = DataValue.objects.filter(
+        final_values(),
+        indicator=indicator,
+        category="",
+        agency__path__startswith=prefix,
+        period_start__gte=date(year - years_back, 1, 1),
+        period_start__lte=date(year, 12, 31),
+    ).annotate(depth=AGENCY_DEPTH)
+    # The highest place that reported in each period, found in the database: under the nation
+    # tens of thousands of commune values lie below the provinces' few dozen.
+    tops: dict[int, list[str]] = defaultdict(list)
+    for period, top in base.values_list("period").annotate(top=Min("depth")).order_by():
+        tops[top].append(period)
+    chosen_rows: Q = Q(pk__in=[])
+    for top, codes in tops.items():
+        chosen_rows |= Q(period__in=codes, depth=top)
     by_period: dict[str, list[DataValue]] = defaultdict(list)
-    for row in rows:
+    for row in base.filter(chosen_rows).select_related("agency").order_by("period_start", "pk"):
         by_period[row.period].append(row)
     points = []
     for code, values in by_period.items():
