@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, Value
+from django.db.models import Count, Max, Q, Value
 from django.db.models.functions import Length, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -246,8 +246,25 @@ def _depth(path: str) -> int:
     return path.count("/")
 
 
-# An agency's depth in the tree in SQL, as _depth: the slashes in its path.
-AGENCY_DEPTH = Length("agency__path") - Length(Replace("agency__path", Value("/"), Value("")))
+LEVEL_IDS = 500  # a larger level is named by a subquery rather than a list of ids
+
+
+def _levels(prefix: str) -> list[Q]:
+    """Filters on DataValue for the agencies under (and at) `prefix`, level by level from the
+    top."""
+    levels: dict[int, list[int]] = defaultdict(list)
+    for pk, path in Agency.objects.filter(path__startswith=prefix).values_list("pk", "path"):
+        levels[_depth(path)].append(pk)
+    found = []
+    for depth in sorted(levels):
+        ids = levels[depth]
+        if len(ids) <= LEVEL_IDS:
+            found.append(Q(agency_id__in=ids))
+            continue
+        depths = Length("path") - Length(Replace("path", Value("/"), Value("")))
+        under = Agency.objects.filter(path__startswith=prefix).annotate(depth=depths)
+        found.append(Q(agency_id__in=under.filter(depth=depth).values("pk")))
+    return found
 
 
 def figure(
@@ -264,21 +281,21 @@ def figure(
         final_values(),
         indicator=indicator,
         category="",
-        agency__path__startswith=prefix,
         period_start__gte=date(year - years_back, 1, 1),
         period_start__lte=date(year, 12, 31),
-    ).annotate(depth=AGENCY_DEPTH)
-    # The highest place that reported in each period, found in the database: under the nation
-    # tens of thousands of commune values lie below the provinces' few dozen.
-    tops: dict[int, list[str]] = defaultdict(list)
-    for period, top in base.values_list("period").annotate(top=Min("depth")).order_by():
-        tops[top].append(period)
-    chosen_rows: Q = Q(pk__in=[])
-    for top, codes in tops.items():
-        chosen_rows |= Q(period__in=codes, depth=top)
+    )
     by_period: dict[str, list[DataValue]] = defaultdict(list)
-    for row in base.filter(chosen_rows).select_related("agency").order_by("period_start", "pk"):
-        by_period[row.period].append(row)
+    # Level by level from the top: each period keeps the highest place that reported in it, so
+    # under the nation the provinces' few dozen values are read, and a commune's only for a
+    # period no province reported.
+    for level in _levels(prefix):
+        rows = base.filter(level)
+        if by_period:
+            rows = rows.exclude(period__in=list(by_period))
+        found: dict[str, list[DataValue]] = defaultdict(list)
+        for row in rows.select_related("agency").order_by("period_start", "pk"):
+            found[row.period].append(row)
+        by_period.update(found)
     points = []
     for code, values in by_period.items():
         top = min(_depth(v.agency.path) for v in values)
@@ -451,46 +468,93 @@ class Compliance:
 
 
 def compliance(user: Any, agency: Agency | None = None) -> list[Compliance]:
-    """Each active definition's current period: completeness, and the late reports in scope."""
-    from dxgov.reporting import actions as report_actions
-    from dxgov.reporting.views import completeness_of, current_period
+    """Each active definition's current period: completeness, and the late reports in scope.
 
-    in_scope = set(agencies_in_scope(user).values_list("pk", flat=True))
+    A handful of statements whatever the number of forms (a commune form per province means
+    dozens): the expected agencies of every form at once, their reports of the current periods
+    at once, each due date computed once per frequency, period and delay."""
+    from dxgov.reporting import actions as report_actions
+    from dxgov.reporting.completeness import Sent, completeness
+    from dxgov.reporting.models import Report
+    from dxgov.reporting.views import current_period
+
+    definitions = list(
+        ReportDefinition.objects.filter(active=True)
+        .select_related("receiving_agency")
+        .order_by("pk")
+    )
+    chosen = {d.pk: current_period(d) for d in definitions}
+    expected = _expected_agencies(definitions, agency)
+    sent: dict[int, dict[str, Sent]] = defaultdict(dict)
+    reports = Report.objects.filter(
+        definition__in=[d.pk for d in definitions if expected.get(d.pk)],
+        period__in={p.code for p in chosen.values()},
+    ).values_list("definition_id", "period", "agency__code", "status", "first_submitted_at")
+    for definition_id, period_code, code, status, first in reports:
+        if chosen[definition_id].code == period_code:
+            day = timezone.localdate(first) if first else None
+            sent[definition_id][code] = Sent(status, day)
+    in_scope = (
+        None if sees_everything(user) else set(agencies_in_scope(user).values_list("pk", flat=True))
+    )
+    dues: dict[tuple[str, str, int], date] = {}
+    today = timezone.localdate()
     result = []
-    for definition in ReportDefinition.objects.filter(active=True).select_related(
-        "receiving_agency"
-    ):
-        period = current_period(definition)
-        expected = list(definition.reporting_agencies.all())
-        if agency is not None:
-            expected = [a for a in expected if a.path.startswith(agency.path)]
-            if not expected:
-                continue
-        stats = completeness_of(definition, period, expected)
-        due = report_actions.due_date_of(definition, period)
-        names = {a.code: a for a in expected}
-        late = []
-        for code in stats.late_or_missing:
-            reporter = names[code]
-            if reporter.pk not in in_scope:
-                continue
-            late.append(
-                warnings.LateReportFact(
-                    definition.code,
-                    definition.name,
-                    period.label_vi,
-                    code,
-                    reporter.name,
-                    due,
-                    code in stats.sent_late,
-                    reverse(
-                        "reporting:data_form",
-                        args=[definition.pk, code, period.code],
-                    ),
-                )
+    for definition in definitions:
+        agencies = expected.get(definition.pk)
+        if not agencies:
+            continue
+        period = chosen[definition.pk]
+        key = (definition.frequency, period.code, definition.due_working_days)
+        if key not in dues:
+            dues[key] = report_actions.due_date_of(definition, period)
+        due = dues[key]
+        names = {a.code: a for a in agencies}
+        stats = completeness(names, sent[definition.pk], due, today)
+        # One reverse() per form: the agency's code is put into its URL (codes are URL-safe).
+        form_url = reverse("reporting:data_form", args=[definition.pk, AGENCY_SLOT, period.code])
+        late = [
+            warnings.LateReportFact(
+                definition.code,
+                definition.name,
+                period.label_vi,
+                code,
+                names[code].name,
+                due,
+                code in stats.sent_late,
+                form_url.replace(AGENCY_SLOT, code),
             )
+            for code in stats.late_or_missing
+            if in_scope is None or names[code].pk in in_scope
+        ]
         result.append(Compliance(definition, period, due, stats, late))
     return result
+
+
+AGENCY_SLOT = "AGENCYCODE"
+
+
+@dataclass(frozen=True)
+class Reporter:
+    pk: int
+    code: str
+    name: str
+
+
+def _expected_agencies(
+    definitions: list[ReportDefinition], agency: Agency | None
+) -> dict[int, list[Reporter]]:
+    """Each definition's reporting agencies (under `agency` when one is given), in one query."""
+    through = ReportDefinition.reporting_agencies.through
+    rows = through.objects.filter(reportdefinition_id__in=[d.pk for d in definitions])
+    if agency is not None:
+        rows = rows.filter(agency__path__startswith=agency.path)
+    found: dict[int, list[Reporter]] = defaultdict(list)
+    for definition_id, pk, code, name in rows.order_by("agency__code").values_list(
+        "reportdefinition_id", "agency_id", "agency__code", "agency__name"
+    ):
+        found[definition_id].append(Reporter(pk, code, name))
+    return found
 
 
 # --- early warning ----------------------------------------------------------------------------
