@@ -37,7 +37,6 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import orjson
-
 from django.db import connection
 from django.utils import timezone
 
@@ -486,9 +485,7 @@ def _write_postgresql(rows: list[dict[str, Any]]) -> None:
             for row, new_id in zip(new, _new_ids(cursor, len(new)), strict=True):
                 row["id"] = new_id
             with_id = ("id", *ROW_FIELDS)
-            with cursor.copy(
-                f"COPY dossiers_dossier ({', '.join(with_id)}) FROM STDIN"  # noqa: S608
-            ) as copy:
+            with cursor.copy(f"COPY dossiers_dossier ({', '.join(with_id)}) FROM STDIN") as copy:
                 for row in new:
                     copy.write_row(copy_line(row, with_id))
         if known:
@@ -529,7 +526,8 @@ def _write_sqlite(rows: list[dict[str, Any]]) -> None:
     for source_id, by_code in new.items():
         codes = list(by_code)
         for start in range(0, len(codes), 5000):
-            found = Dossier.objects.filter(source_id=source_id, code__in=codes[start : start + 5000])
+            chunk = codes[start : start + 5000]
+            found = Dossier.objects.filter(source_id=source_id, code__in=chunk)
             for code, dossier_id in found.values_list("code", "id"):
                 by_code[code]["id"] = dossier_id
 

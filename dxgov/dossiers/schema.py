@@ -571,8 +571,6 @@ class _FastProcessing(msgspec.Struct, forbid_unknown_fields=True):
     unit: Literal["working_day", "day", "hour"]
 
 
-
-
 class _FastRecord(msgspec.Struct, forbid_unknown_fields=True):
     code: _Code
     procedure_code: _Procedure
