@@ -695,13 +695,17 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
     )
     usage: dict[tuple[date, int, str], list[int]] = defaultdict(lambda: [0, 0])
 
+    as_of_by_month: dict[date, datetime] = {}
+    fields = rows.DOSSIER_FIELDS
+
     def contribute(row: Mapping[str, Any], sign: int) -> None:
         month = _as_date(row["received_month"])
-        as_of = periods.month_as_of(month)
-        counts = rows.row_counts(row, paper=row["procedure_code"] in paper, as_of=as_of)
+        as_of = as_of_by_month.get(month)
+        if as_of is None:
+            as_of = as_of_by_month[month] = periods.month_as_of(month)
+        values = rows.row_values(row, paper=row["procedure_code"] in paper, as_of=as_of)
         cell = deltas[month][row["agency_id"]]
-        for name in rows.DOSSIER_FIELDS:  # (dataclasses.asdict deep-copies: too slow here)
-            value = getattr(counts, name)
+        for name, value in zip(fields, values, strict=True):
             if value:
                 cell[name] += sign * value
         online = int(row.get("channel") == qd766.CHANNEL_ONLINE)
