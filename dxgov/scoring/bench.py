@@ -121,12 +121,8 @@ def copy_rows(rows: list[dict[str, Any]]) -> None:
     if connection.vendor != "postgresql":
         ingest.write_rows(rows)
         return
-    columns = ", ".join(ingest.ROW_FIELDS)
     with connection.cursor() as wrapper:
-        cursor = wrapper.cursor
-        with cursor.copy(f"COPY dossiers_dossier ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(ingest.copy_line(row, ingest.ROW_FIELDS))
+        ingest.copy_rows(wrapper.cursor, "dossiers_dossier", ingest.ROW_FIELDS, rows)
 
 
 # --- ingest -------------------------------------------------------------------------------
