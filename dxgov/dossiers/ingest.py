@@ -354,14 +354,16 @@ def prepare(items: Iterable[Item], agencies: dict[str, int], source_code: str) -
         if decode_error is not None:
             prepared.refused.append((position, where, raw, [decode_error]))
             continue
-        if type(raw) is dict:
-            for key in checked:
-                if raw.get(key) is None:
-                    missing[key] = missing.get(key, 0) + 1
         record, errors = schema.validate(raw, where)
         if record is None:
+            if type(raw) is dict:
+                for key in checked:
+                    if raw.get(key) is None:
+                        missing[key] = missing.get(key, 0) + 1
             prepared.refused.append((position, where, raw, errors))
             continue
+        for key in record.missing:  # a valid record lacks no required field
+            missing[key] = missing.get(key, 0) + 1
         agency_id = agencies.get(record.agency_code)
         if agency_id is None:
             message = (
