@@ -128,6 +128,8 @@ class BatchRefused(ValueError):
 _gc_lock = Lock()
 _gc_pausers = 0
 _gc_restore = True
+_gc_batches = 0  # batches ended while others kept the collector paused
+GC_EVERY = 20
 
 
 @contextmanager
@@ -137,9 +139,10 @@ def gc_paused() -> Iterator[None]:
     A batch of 5,000 records is ~150,000 new objects: the collector would trace them many
     times over (measured: decoding and validation ~2–3× slower), yet they form no cycles and
     are freed by reference counting. Threads of one worker share the switch: it is turned
-    back on when the last of them is done.
+    back on when the last of them is done; and should batches overlap without end, a full
+    collection runs every GC_EVERY batches, so that other cyclic garbage is still reclaimed.
     """
-    global _gc_pausers, _gc_restore
+    global _gc_pausers, _gc_restore, _gc_batches
     with _gc_lock:
         _gc_pausers += 1
         if _gc_pausers == 1:
@@ -150,8 +153,14 @@ def gc_paused() -> Iterator[None]:
     finally:
         with _gc_lock:
             _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_restore:
-                gc.enable()
+            _gc_batches += 1
+            if _gc_pausers == 0:
+                _gc_batches = 0
+                if _gc_restore:
+                    gc.enable()
+            elif _gc_batches >= GC_EVERY and _gc_restore:
+                _gc_batches = 0
+                gc.collect()
 
 
 # --- decoding (pure) ------------------------------------------------------------------------
