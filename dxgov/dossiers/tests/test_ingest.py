@@ -340,7 +340,6 @@ def test_garbage_bodies_never_fail_the_server(
 
 
 def test_the_collector_is_paused_per_batch_and_restored_by_the_last_one() -> None:
-
     assert gc.isenabled()
     outer = ingest.gc_paused()
     outer.__enter__()
