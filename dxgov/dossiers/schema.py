@@ -631,7 +631,8 @@ def fast_check(raw: dict[str, Any]) -> DossierRecord | None:
     """The record, when it is well formed (most are); None sends it to `validate_precise`."""
     try:
         fast = _convert(raw, _FastRecord, strict=True)
-    except msgspec.ValidationError:
+    except (msgspec.ValidationError, ValueError, TypeError, RecursionError):
+        # ValueError: a lone surrogate in a field msgspec encodes (UnicodeEncodeError).
         return None
     try:
         return _fast_record(fast, raw)

@@ -128,6 +128,14 @@ def test_the_fast_path_takes_the_well_formed_records() -> None:
     assert schema.fast_check(minimal) == schema.validate_precise(minimal)[0]
 
 
+def test_text_msgspec_cannot_encode_goes_to_the_precise_path() -> None:
+    raw = make_record("HS-1", channel="\ud800", processing_time={"value": 1, "unit": "\ud800"})
+    assert schema.fast_check(raw) is None
+    record, errors = schema.validate(raw, "r")
+    assert record is None
+    assert "r.channel: must be one of 1, 2, 3" in errors
+
+
 def test_unknown_keys_and_personal_data_go_to_the_precise_path() -> None:
     assert schema.fast_check(make_record("HS-1", note="x")) is None
     assert schema.fast_check(make_record("HS-1", documents=[{"name": "a", "cccd": "1"}])) is None
