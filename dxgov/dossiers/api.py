@@ -19,7 +19,7 @@ from ninja import Query, Router
 from dxgov.api import BadRequest
 from dxgov.dossiers import actions, ingest, schema
 from dxgov.dossiers.access import access_batch, own_source
-from dxgov.dossiers.models import Batch
+from dxgov.dossiers.models import Batch, SourceSystem
 from dxgov.dossiers.schemas import (
     BatchIn,
     BatchOut,
@@ -87,6 +87,13 @@ def send_batch(request: HttpRequest, query: Query[BatchQuery]) -> tuple[int, Bat
     source = own_source(request.user)
     if source is None:
         raise PermissionDenied(_("Only a source system's token can send dossier batches."))
+    with ingest.gc_paused():
+        outcome = _receive(request, query, source)
+    status = 200 if outcome.replayed else 201
+    return status, batch_out(outcome.batch, replayed=outcome.replayed)
+
+
+def _receive(request: HttpRequest, query: BatchQuery, source: SourceSystem) -> ingest.Outcome:
     try:
         schema_name, batch_id, items = decode_request(request, query)
     except ingest.BatchRefused as exc:
@@ -103,8 +110,7 @@ def send_batch(request: HttpRequest, query: Query[BatchQuery]) -> tuple[int, Bat
         )
     except ValidationError as exc:
         raise BadRequest(" ".join(exc.messages)) from exc
-    status = 200 if outcome.replayed else 201
-    return status, batch_out(outcome.batch, replayed=outcome.replayed)
+    return outcome
 
 
 @router.get("/dossiers/batches/{id}", response=BatchOut, summary="A batch's summary")

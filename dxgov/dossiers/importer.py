@@ -84,16 +84,17 @@ def import_file(
     }
     items = _items(path)
     for number in itertools.count(1):
-        part = list(itertools.islice(items, chunk))
-        if not part:
-            break
-        outcome = receive_batch(
-            acting_user=acting_user,
-            source=source,
-            batch_id=f"{prefix}:{number}",
-            items=part,
-            channel="file",
-        )
+        with ingest.gc_paused():
+            part = list(itertools.islice(items, chunk))
+            if not part:
+                break
+            outcome = receive_batch(
+                acting_user=acting_user,
+                source=source,
+                batch_id=f"{prefix}:{number}",
+                items=part,
+                channel="file",
+            )
         batch = outcome.batch
         totals["batches"] += 1
         totals["replayed"] += outcome.replayed

@@ -24,7 +24,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
 
 SCHEMA = "dxgov.dossier/1"
 
@@ -513,11 +516,197 @@ def _processing_time(value: Any, where: str, errors: list[str]) -> tuple[float |
     return result, unit
 
 
+# --- the fast path -------------------------------------------------------------------------
+# msgspec Structs mirroring the format, strict (no "1" for 1, no true for 1), refusing unknown
+# keys (so the personal-data walk of unknown keys stays in the precise path). Datetimes are
+# length-bounded strings here and parsed below with datetime.fromisoformat, exactly as the
+# precise path parses them; text is checked for NUL and lone surrogates below as well.
+
+_Moment = Annotated[str, Meta(max_length=40)]
+
+
+_Code = Annotated[str, Meta(max_length=MAX_CODE)]
+_Procedure = Annotated[str, Meta(max_length=MAX_PROCEDURE)]
+_AgencyCode = Annotated[str, Meta(max_length=MAX_AGENCY)]
+_Short = Annotated[str, Meta(max_length=MAX_SHORT)]
+_Url = Annotated[str, Meta(max_length=MAX_URL)]
+_Name = Annotated[str, Meta(max_length=MAX_NAME)]
+
+
+class _FastHistory(msgspec.Struct, forbid_unknown_fields=True):
+    status: Literal[
+        "received",
+        "processing",
+        "supplement_requested",
+        "supplement_completed",
+        "finished",
+        "returned",
+        "stopped",
+        "rejected",
+        "withdrawn",
+    ]
+    at: _Moment
+
+
+class _FastDocument(msgspec.Struct, forbid_unknown_fields=True):
+    name: _Name | None = None
+    digitised: bool | None = None
+    from_personal_store: bool | None = None
+
+
+class _FastFee(msgspec.Struct, forbid_unknown_fields=True):
+    amount: Annotated[int, Meta(ge=0, le=MAX_AMOUNT)]
+    name: _Name | None = None
+
+
+class _FastPetition(msgspec.Struct, forbid_unknown_fields=True):
+    received_at: _Moment
+    handled_at: _Moment | None = None
+    disliked: bool | None = None
+    recomplained: bool | None = None
+
+
+class _FastProcessing(msgspec.Struct, forbid_unknown_fields=True):
+    value: Annotated[float, Meta(ge=0, le=MAX_PROCESSING)]
+    unit: Literal["working_day", "day", "hour"]
+
+
+class _FastRecord(msgspec.Struct, forbid_unknown_fields=True):
+    code: _Code
+    procedure_code: _Procedure
+    agency_code: _AgencyCode
+    received_at: _Moment
+    updated_at: _Moment
+    submitted_at: _Moment | None = None
+    due_at: _Moment | None = None
+    finished_at: _Moment | None = None
+    processing_time: _FastProcessing | None = None
+    channel: Literal[1, 2, 3] | None = None
+    status_history: Annotated[list[_FastHistory], Meta(max_length=MAX_LIST)] | None = None
+    filed_on_dvcqg: bool | None = None
+    synced_to_dvcqg: bool | None = None
+    paid_online: Literal[0, 1, 2] | None = None
+    result_code: _Short | None = None
+    result_file_url: _Url | None = None
+    has_digitised_component: bool | None = None
+    documents: Annotated[list[_FastDocument], Meta(max_length=MAX_LIST)] | None = None
+    vneid_authenticated: bool | None = None
+    population_db_code: _Code | None = None
+    fees: Annotated[list[_FastFee], Meta(max_length=MAX_LIST)] | None = None
+    rating: Literal[1, 2, 3, 4, 5] | None = None
+    petitions: Annotated[list[_FastPetition], Meta(max_length=MAX_LIST)] | None = None
+
+
+_convert = msgspec.convert
+_parse = datetime.fromisoformat
+
+
+class _Refused(Exception):
+    """The fast path gives up; the precise validator decides."""
+
+
+def _fast_moment(value: str) -> datetime:
+    try:
+        moment = _parse(value)
+    except ValueError:
+        raise _Refused from None
+    if moment.tzinfo is None or not YEAR_MIN <= moment.year <= YEAR_MAX:
+        raise _Refused
+    return moment
+
+
+def _fast_optional_moment(value: str | None) -> datetime | None:
+    return None if value is None else _fast_moment(value)
+
+
+def _fast_text(value: str | None) -> str:
+    if value is None:
+        return ""
+    if "\x00" in value or (not value.isascii() and _SURROGATE.search(value) is not None):
+        raise _Refused
+    return value
+
+
+def fast_check(raw: dict[str, Any]) -> DossierRecord | None:
+    """The record, when it is well formed (most are); None sends it to `validate_precise`."""
+    try:
+        fast = _convert(raw, _FastRecord, strict=True)
+    except (msgspec.ValidationError, ValueError, TypeError, RecursionError):
+        # ValueError: a lone surrogate in a field msgspec encodes (UnicodeEncodeError).
+        return None
+    try:
+        return _fast_record(fast, raw)
+    except _Refused:
+        return None
+
+
+def _fast_record(fast: _FastRecord, raw: dict[str, Any]) -> DossierRecord:
+    code = _fast_text(fast.code)
+    procedure_code = _fast_text(fast.procedure_code)
+    agency_code = _fast_text(fast.agency_code)
+    if not code.strip() or not procedure_code.strip() or not agency_code.strip():
+        raise _Refused
+    timing = fast.processing_time
+    get = raw.get
+    return DossierRecord(
+        code=code,
+        procedure_code=procedure_code,
+        agency_code=agency_code,
+        received_at=_fast_moment(fast.received_at),
+        updated_at=_fast_moment(fast.updated_at),
+        submitted_at=_fast_optional_moment(fast.submitted_at),
+        due_at=_fast_optional_moment(fast.due_at),
+        finished_at=_fast_optional_moment(fast.finished_at),
+        processing_value=None if timing is None else timing.value,
+        processing_unit="" if timing is None else timing.unit,
+        channel=1 if fast.channel is None else fast.channel,
+        filed_on_dvcqg=fast.filed_on_dvcqg is True,
+        status_history=[(h.status, _fast_moment(h.at)) for h in fast.status_history or ()],
+        result_code=_fast_text(fast.result_code),
+        result_file_url=_fast_text(fast.result_file_url),
+        has_digitised_component=fast.has_digitised_component is True,
+        documents=[
+            Document(_fast_text(d.name), d.digitised is True, d.from_personal_store is True)
+            for d in fast.documents or ()
+        ],
+        vneid_authenticated=fast.vneid_authenticated is True,
+        population_db_code=_fast_text(fast.population_db_code),
+        fees=[Fee(_fast_text(f.name), f.amount) for f in fast.fees or ()],
+        paid_online=0 if fast.paid_online is None else fast.paid_online,
+        synced_to_dvcqg=fast.synced_to_dvcqg is True,
+        rating=fast.rating,
+        petitions=[
+            Petition(
+                _fast_moment(p.received_at),
+                _fast_optional_moment(p.handled_at),
+                p.disliked is True,
+                p.recomplained is True,
+            )
+            for p in fast.petitions or ()
+        ],
+        missing=tuple(key for key in EXPECTED if get(key) is None),
+    )
+
+
 # --- the record -------------------------------------------------------------------------------
 
 
 def validate(raw: Any, where: str = "record") -> tuple[DossierRecord | None, list[str]]:
-    """One record: the typed value and no errors, or None and every error found."""
+    """One record: the typed value and no errors, or None and every error found.
+
+    The fast path (`fast_check`, msgspec) accepts the well-formed records; whatever it does
+    not accept goes through `validate_precise`, which finds every error with its path. The fast
+    path only accepts what the precise one accepts, and builds the same record (tested).
+    """
+    if type(raw) is dict:
+        record = fast_check(raw)
+        if record is not None:
+            return record, []
+    return validate_precise(raw, where)
+
+
+def validate_precise(raw: Any, where: str = "record") -> tuple[DossierRecord | None, list[str]]:
+    """The hand-written validator: every error of a record with its path."""
     if type(raw) is not dict:
         return None, [f"{where}: must be an object"]
     errors: list[str] = []

@@ -695,13 +695,17 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
     )
     usage: dict[tuple[date, int, str], list[int]] = defaultdict(lambda: [0, 0])
 
+    as_of_by_month: dict[date, datetime] = {}
+    fields = rows.DOSSIER_FIELDS
+
     def contribute(row: Mapping[str, Any], sign: int) -> None:
         month = _as_date(row["received_month"])
-        as_of = periods.month_as_of(month)
-        counts = rows.row_counts(row, paper=row["procedure_code"] in paper, as_of=as_of)
+        as_of = as_of_by_month.get(month)
+        if as_of is None:
+            as_of = as_of_by_month[month] = periods.month_as_of(month)
+        values = rows.row_values(row, paper=row["procedure_code"] in paper, as_of=as_of)
         cell = deltas[month][row["agency_id"]]
-        for name in rows.DOSSIER_FIELDS:  # (dataclasses.asdict deep-copies: too slow here)
-            value = getattr(counts, name)
+        for name, value in zip(fields, values, strict=True):
             if value:
                 cell[name] += sign * value
         online = int(row.get("channel") == qd766.CHANNEL_ONLINE)
@@ -743,20 +747,34 @@ def _apply_usage(
     for (month, agency_id, code), (online, paid) in usage.items():
         if (online or paid) and agency_id in all_units:
             by_month[month].append([agency_id, all_units[agency_id].root_id, code, online, paid])
+    columns = "(agency_id, root_id, procedure_code, online_dossiers, online_payments, month)"
+    conflict = (
+        "ON CONFLICT (agency_id, month, procedure_code) DO UPDATE SET "
+        f"online_dossiers = {table}.online_dossiers + excluded.online_dossiers, "
+        f"online_payments = {table}.online_payments + excluded.online_payments"
+    )
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for month, lines in by_month.items():
             day = connection.ops.adapt_datefield_value(month)
-            for start in range(0, len(lines), 1000):
-                chunk = lines[start : start + 1000]
+            if postgresql:
+                # Five arrays, not thousands of parameters (whose parsing cost more than the
+                # statement).
                 cursor.execute(
-                    f"INSERT INTO {table} "  # noqa: S608 (fixed names)
-                    "(agency_id, root_id, procedure_code, online_dossiers, online_payments, month) "
-                    f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
-                    "ON CONFLICT (agency_id, month, procedure_code) DO UPDATE SET "
-                    f"online_dossiers = {table}.online_dossiers + excluded.online_dossiers, "
-                    f"online_payments = {table}.online_payments + excluded.online_payments",
-                    [value for line in chunk for value in (*line, day)],
+                    f"INSERT INTO {table} {columns} "  # noqa: S608 (fixed names)
+                    "SELECT a, r, c, o, p, %s::date FROM unnest("
+                    "%s::integer[], %s::integer[], %s::text[], %s::integer[], %s::integer[]"
+                    f") AS u(a, r, c, o, p) {conflict}",
+                    [day, *(list(column) for column in zip(*lines, strict=True))],
                 )
+            else:
+                for start in range(0, len(lines), 1000):
+                    chunk = lines[start : start + 1000]
+                    cursor.execute(
+                        f"INSERT INTO {table} {columns} "  # noqa: S608 (fixed names)
+                        f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} {conflict}",
+                        [value for line in chunk for value in (*line, day)],
+                    )
             ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
             cursor.execute(
                 f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) "  # noqa: S608

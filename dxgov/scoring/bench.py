@@ -121,18 +121,8 @@ def copy_rows(rows: list[dict[str, Any]]) -> None:
     if connection.vendor != "postgresql":
         ingest.write_rows(rows)
         return
-    columns = ", ".join(ingest.ROW_FIELDS)
-    dumps = json.dumps
     with connection.cursor() as wrapper:
-        cursor = wrapper.cursor
-        with cursor.copy(f"COPY dossiers_dossier ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        dumps(row[c]) if c in ingest.JSON_FIELDS else row[c]
-                        for c in ingest.ROW_FIELDS
-                    ]
-                )
+        ingest.copy_rows(wrapper.cursor, "dossiers_dossier", ingest.ROW_FIELDS, rows)
 
 
 # --- ingest -------------------------------------------------------------------------------

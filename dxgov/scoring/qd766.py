@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
@@ -117,19 +118,25 @@ class WorkingCalendar:
         Saturday 10:00 + 1 = Monday 10:00.
         """
         local = start.astimezone(TZ)
-        day = local.date()
-        remaining = days
-        while remaining > 0:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                remaining -= 1
-        return datetime.combine(day, local.timetz())
+        return datetime.combine(_working_day_after(self, local.date(), days), local.timetz())
 
     def add_working_days_to_date(self, start: date, days: int) -> date:
         return self.add_working_days(datetime.combine(start, time(12, tzinfo=TZ)), days).date()
 
 
 DEFAULT_CALENDAR = WorkingCalendar()
+
+
+@lru_cache(maxsize=65_536)
+def _working_day_after(calendar: WorkingCalendar, day: date, days: int) -> date:
+    """The day `days` working days after `day`; memoised, as every dossier received on one
+    day with one processing time has the same deadline day (ingestion computes it per record)."""
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
 
 
 # --------------------------------------------------------------------------------------------
@@ -595,48 +602,73 @@ def processing(
     received_at = _as_datetime(record.get("received_at"))
     if received_at is None:
         raise InvalidRecord("received_at")
-    history = sorted(
-        (
-            (at, str(item.get("status")))
-            for item in record.get("status_history") or ()
-            if (at := _as_datetime(item.get("at"))) is not None
-        ),
-        key=lambda pair: pair[0],
+    history = [
+        (at, str(item.get("status")))
+        for item in record.get("status_history") or ()
+        if (at := _as_datetime(item.get("at"))) is not None
+    ]
+    return processing_parsed(
+        received_at,
+        history,
+        finished_at=record.get("finished_at"),
+        due_at=record.get("due_at"),
+        limit=record.get("processing_time"),
+        calendar=calendar,
     )
 
+
+_SUPPLEMENT_STATUSES = frozenset({SUPPLEMENT_REQUESTED, SUPPLEMENT_COMPLETED})
+
+
+def processing_parsed(
+    received_at: datetime,
+    history: list[tuple[datetime, str]],
+    *,
+    finished_at: Any,
+    due_at: Any,
+    limit: Any,
+    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+) -> Processing:
+    """`processing()` of a record whose received time and history (`(at, status)` pairs, in
+    the record's order) are already parsed, as ingestion has them; `history` is sorted in
+    place. `finished_at` and `due_at` are datetimes or ISO strings, as in a record."""
+    history.sort(key=_first)
     end_at: datetime | None = None
     end_status: str | None = None
     for statuses in END_PRECEDENCE:
-        times = [at for at, status in history if status in statuses]
-        if times:
-            end_at = min(times)
-            end_status = next(s for at, s in history if at == end_at and s in statuses)
+        # Sorted by time: the first match is the earliest (ties: the first listed).
+        for at, status in history:
+            if status in statuses:
+                end_at, end_status = at, status
+                break
+        if end_at is not None:
             break
     if end_at is None:
-        finished_at = _as_datetime(record.get("finished_at"))
-        if finished_at is not None:
-            end_at, end_status = finished_at, "finished_at"
+        finished = _as_datetime(finished_at)
+        if finished is not None:
+            end_at, end_status = finished, "finished_at"
 
     requests = 0
     seconds = 0
     open_request: datetime | None = None
-    for at, status in history:
-        if status == SUPPLEMENT_REQUESTED:
-            requests += 1
-            if open_request is None:
-                open_request = at
-        elif status == SUPPLEMENT_COMPLETED and open_request is not None:
-            stop = at if end_at is None else min(at, end_at)
-            seconds += max(0, int((stop - open_request).total_seconds()))
-            open_request = None
+    if any(status in _SUPPLEMENT_STATUSES for _at, status in history):
+        for at, status in history:
+            if status == SUPPLEMENT_REQUESTED:
+                requests += 1
+                if open_request is None:
+                    open_request = at
+            elif status == SUPPLEMENT_COMPLETED and open_request is not None:
+                stop = at if end_at is None else min(at, end_at)
+                seconds += max(0, int((stop - open_request).total_seconds()))
+                open_request = None
     supplement_open = open_request is not None
     if requests == 1 and open_request is not None and (end_at is None or open_request < end_at):
         end_at, end_status = open_request, SUPPLEMENT_OPEN
 
-    due_at = _as_datetime(record.get("due_at"))
+    due_at = _as_datetime(due_at)
     deadline = due_at
     if deadline is None:
-        deadline = _deadline_from_limit(received_at, record.get("processing_time"), calendar)
+        deadline = _deadline_from_limit(received_at, limit, calendar)
     effective_due = None if deadline is None else deadline + timedelta(seconds=seconds)
     return Processing(
         received_at=received_at,
@@ -649,6 +681,10 @@ def processing(
         due_at=due_at,
         effective_due=effective_due,
     )
+
+
+def _first(pair: tuple[datetime, str]) -> datetime:
+    return pair[0]
 
 
 def on_time(p: ProcessingFields, as_of: datetime) -> bool:
@@ -1044,6 +1080,7 @@ __all__ = [
     "petition_on_time",
     "procedure_facts",
     "processing",
+    "processing_parsed",
     "score",
     "unit_facts",
 ]

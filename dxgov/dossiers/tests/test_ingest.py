@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import io
 import json
@@ -18,6 +19,7 @@ from dxgov.accounts.actions import create_token
 from dxgov.accounts.models import User
 from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
+from dxgov.dossiers import ingest
 from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
 from dxgov.dossiers.signals import Hook
 from dxgov.dossiers.tests.conftest import bearer, make_record
@@ -335,3 +337,21 @@ def test_garbage_bodies_never_fail_the_server(
     assert response["Content-Type"].startswith("application/json")
     if response.status_code == 400:
         assert response.json()["message"]
+
+
+def test_the_collector_is_paused_per_batch_and_restored_by_the_last_one() -> None:
+    assert gc.isenabled()
+    outer = ingest.gc_paused()
+    outer.__enter__()
+    with ingest.gc_paused():  # a second thread's batch, overlapping
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the first batch is still running
+    outer.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with ingest.gc_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
