@@ -152,7 +152,7 @@ class Dossier(models.Model):
     booleans that scoring counts.
     """
 
-    # Indexes: every one is paid on each insert, so only those a reader uses (ADR 13). The
+    # Indexes: every one is paid on each insert, so only those a reader uses (ADR 14). The
     # unique (source, code) serves lookups by source; (agency, received_month) those by agency.
     source = models.ForeignKey(
         SourceSystem, on_delete=models.PROTECT, related_name="dossiers", db_index=False
