@@ -553,7 +553,7 @@ def rescore(
     facts.load_usage(months, None if every_root else roots)
     now = timezone.now()
     written = 0
-    cards: dict[tuple[str, str, tuple[int, ...]], qd766.Scorecard] = {}
+    cards: dict[tuple[str, str, tuple[int, ...]], qd766.Points] = {}
     for ruleset in rulesets:
         for period, agency_ids in wanted.items():
             objs = []
@@ -568,9 +568,13 @@ def rescore(
                 memo = (ruleset, period.kind, tuple(total))
                 card = cards.get(memo)
                 if card is None:
-                    counts = Counts(*total)
-                    card = cards[memo] = qd766.score(counts, ruleset, period=period.kind)  # type: ignore[arg-type]
-                groups = {g.code: g.points for g in card.groups}
+                    # Points only, in integer arithmetic (the metric details are not stored).
+                    card = cards[memo] = qd766.group_points(
+                        Counts(*total),
+                        ruleset,
+                        period=period.kind,  # type: ignore[arg-type]
+                    )
+                groups = card.groups
                 objs.append(
                     Score(
                         agency_id=agency_id,
