@@ -79,14 +79,15 @@ def dossier_sql() -> str:
     seconds = _greatest(f"{_seconds_sql()} - d.supplement_seconds", "0")
 
     def count(condition: str) -> str:
-        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+        # FILTER skips the row before any other aggregate work (both engines support it).
+        return f"COUNT(*) FILTER (WHERE {condition})"
 
     columns = {
         "dossiers_received": "COUNT(*)",
         "dossiers_synced": count("d.synced_to_dvcqg"),
         "dossiers_on_time": count(on_time),
         "dossiers_finished": count(finished),
-        "processing_seconds": f"SUM(CASE WHEN {finished} THEN {seconds} ELSE 0 END)",
+        "processing_seconds": f"SUM({seconds}) FILTER (WHERE {finished})",
         "dossiers_online": count(f"d.channel = 2 AND (d.has_e_result OR NOT {paper})"),
         "dossiers_with_fees": count("d.fee_total > 0"),
         "dossiers_paid_online": count("d.fee_total > 0 AND d.paid_online IN (1, 2)"),
@@ -97,7 +98,6 @@ def dossier_sql() -> str:
         "dossiers_personal_store": count("d.from_personal_store"),
         "dossiers_population_data": count("d.uses_population_data"),
         "petitions": "SUM(d.petition_count)",
-        "dossiers_late": count(f"NOT {on_time}"),
         "dossiers_complained": count("d.petition_count > 0 OR d.rating <= 2"),
     }
     select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
@@ -124,7 +124,6 @@ SQL_FIELDS = (
     "dossiers_personal_store",
     "dossiers_population_data",
     "petitions",
-    "dossiers_late",
     "dossiers_complained",
 )
 
@@ -152,9 +151,10 @@ def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            cells[row[0]] = {
-                name: int(value or 0) for name, value in zip(SQL_FIELDS, row[1:], strict=True)
-            }
+            cell = {name: int(value or 0) for name, value in zip(SQL_FIELDS, row[1:], strict=True)}
+            # Every dossier is on time or late (the on-time condition is never NULL).
+            cell["dossiers_late"] = cell["dossiers_received"] - cell["dossiers_on_time"]
+            cells[row[0]] = cell
     as_of = periods.month_as_of(month)
     petitions = Dossier.objects.filter(received_month=month, petition_count__gt=0)
     if wanted is not None:
@@ -325,6 +325,7 @@ class ProcedureFacts:
         self._groups: dict[date, dict[tuple[str, int | None], list[int]]] = {}
         self._base: dict[tuple[tuple[str, int], date], list[int]] = {}
         self._usage: dict[tuple[int, date], tuple[int, int]] = {}
+        self._period_base: dict[tuple[tuple[str, int], tuple[date, ...]], list[int]] = {}
 
     def _month_groups(self, month: date) -> dict[tuple[str, int | None], list[int]]:
         cached = _GROUP_CACHE.get((self.catalogue.stamp, month))
@@ -404,6 +405,22 @@ class ProcedureFacts:
         for key, (used, paying) in found.items():
             self._usage[key] = (used, paying)
 
+    def period_vector(self, unit: Unit, months: list[date]) -> list[int]:
+        """`vector` summed over `months`; the catalogue part is summed once per catalogue key."""
+        key = (self._key(unit), tuple(months))
+        base = self._period_base.get(key)
+        if base is None:
+            base = [0] * len(COUNT_FIELDS)
+            for month in months:
+                _add(base, self.base(unit, month))
+            self._period_base[key] = base
+        total = list(base)
+        for month in months:
+            used, paying = self._usage.get((unit.id, month), (0, 0))
+            total[_INDEX["procedures_online_used"]] += used
+            total[_INDEX["procedures_paid_online"]] += paying
+        return total
+
     def vector(self, unit: Unit, month: date) -> list[int]:
         total = list(self.base(unit, month))
         used, paying = self._usage.get((unit.id, month), (0, 0))
@@ -438,16 +455,37 @@ def _as_date(value: Any) -> date:
 # --- storing cells ------------------------------------------------------------------------
 
 
+def insert_rows(table: str, columns: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> None:
+    """Insert plain rows: COPY on PostgreSQL (binding thousands of parameters is slower), an
+    executemany elsewhere. Values must already be database values (JSON as text)."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 (fixed names)
+            [list(row) for row in rows],
+        )
+
+
 def store_cells(month: date, cells: Mapping[int, Counts]) -> None:
     """Replace a month's cells."""
     MonthCounts.objects.filter(month=month).delete()
-    MonthCounts.objects.bulk_create(
-        [
-            MonthCounts(agency_id=agency_id, month=month, **counts.as_dict())
+    day = connection.ops.adapt_datefield_value(month)
+    empty = Counts()
+    insert_rows(
+        MonthCounts._meta.db_table,
+        ("agency_id", "month", *COUNT_FIELDS),
+        (
+            (agency_id, day, *_vector(counts))
             for agency_id, counts in cells.items()
-            if counts != Counts()
-        ],
-        batch_size=2000,
+            if counts != empty
+        ),
     )
 
 
@@ -486,24 +524,57 @@ def store_usage(
     month: date, usage: Mapping[tuple[int, str], tuple[int, int]], roots: Mapping[int, int]
 ) -> None:
     ProcedureUsage.objects.filter(month=month).delete()
-    ProcedureUsage.objects.bulk_create(
-        [
-            ProcedureUsage(
-                agency_id=agency_id,
-                root_id=roots[agency_id],
-                month=month,
-                procedure_code=code,
-                online_dossiers=online,
-                online_payments=paid,
-            )
+    day = connection.ops.adapt_datefield_value(month)
+    insert_rows(
+        ProcedureUsage._meta.db_table,
+        ("agency_id", "root_id", "month", "procedure_code", "online_dossiers", "online_payments"),
+        (
+            (agency_id, roots[agency_id], day, code, online, paid)
             for (agency_id, code), (online, paid) in usage.items()
             if agency_id in roots
-        ],
-        batch_size=5000,
+        ),
     )
 
 
 # --- roll-up and scores ---------------------------------------------------------------------
+
+
+def period_cells(months: list[date], agency_ids: list[int] | None) -> dict[int, list[int]]:
+    """Each agency's own cells summed over `months` (one GROUP BY): agency → COUNT_FIELDS."""
+    table = MonthCounts._meta.db_table
+    sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
+    where = "month IN (" + ", ".join(["%s"] * len(months)) + ")"
+    if agency_ids is not None:
+        if not agency_ids:
+            return {}
+        where += " AND agency_id IN (" + ", ".join(str(int(i)) for i in agency_ids) + ")"
+    found: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT agency_id, {sums} FROM {table} WHERE {where} GROUP BY agency_id",  # noqa: S608
+            [connection.ops.adapt_datefield_value(m) for m in months],
+        )
+        for agency_id, *values in cursor.fetchall():
+            found[agency_id] = [int(v or 0) for v in values]
+    return found
+
+
+def roll_up(
+    own: Mapping[int, list[int]], units_: Mapping[int, Unit], by_path: Mapping[str, int]
+) -> dict[int, list[int]]:
+    """Each unit's subtree total: every agency's own counts added to it and its ancestors.
+    A unit is present only when its subtree has cells."""
+    rolled: dict[int, list[int]] = {}
+    for agency_id, values in own.items():
+        unit = units_.get(agency_id)
+        if unit is None:
+            continue
+        for target in (agency_id, *ancestors(unit, by_path)):
+            if target in rolled:
+                _add(rolled[target], values)
+            else:
+                rolled[target] = list(values)
+    return rolled
 
 
 def rescore(
@@ -517,6 +588,8 @@ def rescore(
 
     A unit without dossiers in its subtree in the period has no score (its row is removed).
     `replace_periods` (the full recompute): the periods' scores are rebuilt from scratch.
+    Cells are summed per period in SQL, then rolled up by path once per period; scores are
+    points only (`qd766.group_points`), memoised on identical counts, written in one COPY.
     """
     units_ = all_units or units()
     wanted: dict[Period, set[int]] = defaultdict(set)
@@ -528,44 +601,26 @@ def rescore(
     by_path = {u.path: u.id for u in units_.values()}
     roots = {units_[i].root_id for ids in wanted.values() for i in ids}
     every_root = len(roots) * 3 > len({u.root_id for u in units_.values()})
+    subtree = None if every_root else [u.id for u in units_.values() if u.root_id in roots]
     months = sorted({m for period in wanted for m in period.months})
-    query = MonthCounts.objects.filter(month__in=months)
-    if not every_root:
-        query = query.filter(agency_id__in=[u.id for u in units_.values() if u.root_id in roots])
-    # Dossier counts rolled up by path: each cell adds to its agency and its ancestors.
-    rolled: dict[tuple[int, date], list[int]] = {}
-    ancestry: dict[int, list[int]] = {}
-    for agency_id, month, *values in query.values_list(
-        "agency_id", "month", *COUNT_FIELDS
-    ).iterator(5000):
-        unit = units_.get(agency_id)
-        if unit is None:
-            continue
-        if agency_id not in ancestry:
-            ancestry[agency_id] = ancestors(unit, by_path)
-        for target in (agency_id, *ancestry[agency_id]):
-            cell = (target, month)
-            if cell in rolled:
-                _add(rolled[cell], values)
-            else:
-                rolled[cell] = list(values)
     facts = ProcedureFacts(units_)
     facts.load_usage(months, None if every_root else roots)
     now = timezone.now()
-    written = 0
+    rulesets = tuple(rulesets)
     cards: dict[tuple[str, str, tuple[int, ...]], qd766.Points] = {}
-    for ruleset in rulesets:
-        for period, agency_ids in wanted.items():
-            objs = []
-            for agency_id in agency_ids:
-                if not any((agency_id, m) in rolled for m in period.months):
-                    continue  # no dossiers in the period (any more): no score
-                total = [0] * len(COUNT_FIELDS)
-                for month in period.months:
-                    if (agency_id, month) in rolled:
-                        _add(total, rolled[(agency_id, month)])
-                    _add(total, facts.vector(units_[agency_id], month))
-                memo = (ruleset, period.kind, tuple(total))
+    rows_: list[tuple[Any, ...]] = []
+    for period, agency_ids in wanted.items():
+        rolled = roll_up(period_cells(period.months, subtree), units_, by_path)
+        for agency_id in agency_ids:
+            own = rolled.get(agency_id)
+            if own is None:
+                continue  # no dossiers in the period (any more): no score
+            total = list(own)
+            _add(total, facts.period_vector(units_[agency_id], period.months))
+            key = tuple(total)
+            counts = dict(zip(COUNT_FIELDS, total, strict=True))
+            for ruleset in rulesets:
+                memo = (ruleset, period.kind, key)
                 card = cards.get(memo)
                 if card is None:
                     # Points only, in integer arithmetic (the metric details are not stored).
@@ -575,33 +630,33 @@ def rescore(
                         period=period.kind,  # type: ignore[arg-type]
                     )
                 groups = card.groups
-                objs.append(
-                    Score(
-                        agency_id=agency_id,
-                        period_kind=period.kind,
-                        period_start=period.start,
-                        ruleset=ruleset,
-                        total=card.total,
-                        publicity=groups["publicity"],
-                        progress=groups["progress"],
-                        online=groups["online"],
-                        payment=groups["payment"],
-                        digitisation=groups["digitisation"],
-                        satisfaction=groups["satisfaction"],
-                        dossiers_received=total[_INDEX["dossiers_received"]],
-                        counts=dict(zip(COUNT_FIELDS, total, strict=True)),
-                        computed_at=now,
+                rows_.append(
+                    (
+                        agency_id,
+                        period.kind,
+                        period.start,
+                        ruleset,
+                        card.total,
+                        groups["publicity"],
+                        groups["progress"],
+                        groups["online"],
+                        groups["payment"],
+                        groups["digitisation"],
+                        groups["satisfaction"],
+                        total[_INDEX["dossiers_received"]],
+                        counts,
+                        now,
                     )
                 )
+        for ruleset in rulesets:
             stale = Score.objects.filter(
                 period_kind=period.kind, period_start=period.start, ruleset=ruleset
             )
             if not replace_periods:
                 stale = stale.filter(agency_id__in=list(agency_ids))
             stale.delete()
-            write_scores(objs)
-            written += len(objs)
-    return written
+    write_scores(rows_)
+    return len(rows_)
 
 
 _SCORE_COLUMNS = (
@@ -622,25 +677,24 @@ _SCORE_COLUMNS = (
 )
 
 
-def write_scores(objs: list[Score]) -> None:
-    """Insert score rows: COPY on PostgreSQL (bulk INSERT binds thousands of JSON values
-    slowly), bulk_create elsewhere."""
-    if not objs:
+def write_scores(rows_: list[tuple[Any, ...]]) -> None:
+    """Insert score rows (`_SCORE_COLUMNS` values): COPY on PostgreSQL (bulk INSERT binds
+    thousands of JSON values slowly), bulk_create elsewhere."""
+    if not rows_:
         return
-    if connection.vendor != "postgresql" or len(objs) < 20:
-        Score.objects.bulk_create(objs, batch_size=2000)
+    if connection.vendor != "postgresql":
+        Score.objects.bulk_create(
+            [Score(**dict(zip(_SCORE_COLUMNS, row, strict=True))) for row in rows_],
+            batch_size=2000,
+        )
         return
-    columns = ", ".join(_SCORE_COLUMNS)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {Score._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        json.dumps(obj.counts) if name == "counts" else getattr(obj, name)
-                        for name in _SCORE_COLUMNS
-                    ]
-                )
+    position = _SCORE_COLUMNS.index("counts")
+    dumps = json.dumps
+    insert_rows(
+        Score._meta.db_table,
+        _SCORE_COLUMNS,
+        ((*row[:position], dumps(row[position]), *row[position + 1 :]) for row in rows_),
+    )
 
 
 # --- full recompute -------------------------------------------------------------------------
