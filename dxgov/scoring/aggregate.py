@@ -489,31 +489,61 @@ def store_cells(month: date, cells: Mapping[int, Counts]) -> None:
     )
 
 
+def upsert_rows(
+    table: str,
+    columns: tuple[tuple[str, str], ...],
+    conflict: str,
+    added: tuple[str, ...],
+    rows: list[list[Any]],
+) -> None:
+    """Insert rows, adding the `added` columns to an existing row on `conflict`.
+
+    `columns`: (name, PostgreSQL type). PostgreSQL gets one statement with one array per
+    column (UNNEST): a few parameters instead of thousands, which the driver would otherwise
+    parse into the statement for every batch. Elsewhere, multi-row VALUES in chunks.
+    """
+    if not rows:
+        return
+    names = ", ".join(name for name, _type in columns)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in added)
+    tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}",  # noqa: S608
+                [list(values) for values in zip(*rows, strict=True)],
+            )
+            return
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} {tail}",  # noqa: S608
+                [value for line in chunk for value in line],
+            )
+
+
 def add_to_cells(month: date, deltas: Mapping[int, Mapping[str, int]]) -> None:
     """Add deltas to a month's cells in one upsert (creating missing ones), then drop the cells
     left at zero (the full recompute never stores them)."""
     if not deltas:
         return
     table = MonthCounts._meta.db_table
-    columns = ", ".join(COUNT_FIELDS)
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNT_FIELDS)
     day = connection.ops.adapt_datefield_value(month)
-    values = [
-        [agency_id, day, *(int(delta.get(name, 0)) for name in COUNT_FIELDS)]
-        for agency_id, delta in deltas.items()
-    ]
-    row = "(" + ", ".join(["%s"] * (len(COUNT_FIELDS) + 2)) + ")"
+    upsert_rows(
+        table,
+        (("agency_id", "bigint"), ("month", "date"), *((n, "bigint") for n in COUNT_FIELDS)),
+        "agency_id, month",
+        COUNT_FIELDS,
+        [
+            [agency_id, day, *(int(delta.get(name, 0)) for name in COUNT_FIELDS)]
+            for agency_id, delta in deltas.items()
+        ],
+    )
     zero = " AND ".join(f"{name} = 0" for name in COUNT_FIELDS)
+    ids = ", ".join(str(int(agency_id)) for agency_id in deltas)
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
-            cursor.execute(
-                f"INSERT INTO {table} (agency_id, month, {columns}) "  # noqa: S608 (fixed names)
-                f"VALUES {', '.join([row] * len(chunk))} "
-                f"ON CONFLICT (agency_id, month) DO UPDATE SET {updates}",
-                [value for line in chunk for value in line],
-            )
-        ids = ", ".join(str(int(agency_id)) for agency_id in deltas)
         cursor.execute(
             f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) AND {zero}",  # noqa: S608
             [day],
@@ -801,21 +831,25 @@ def _apply_usage(
     for (month, agency_id, code), (online, paid) in usage.items():
         if (online or paid) and agency_id in all_units:
             by_month[month].append([agency_id, all_units[agency_id].root_id, code, online, paid])
-    with connection.cursor() as cursor:
-        for month, lines in by_month.items():
-            day = connection.ops.adapt_datefield_value(month)
-            for start in range(0, len(lines), 1000):
-                chunk = lines[start : start + 1000]
-                cursor.execute(
-                    f"INSERT INTO {table} "  # noqa: S608 (fixed names)
-                    "(agency_id, root_id, procedure_code, online_dossiers, online_payments, month) "
-                    f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
-                    "ON CONFLICT (agency_id, month, procedure_code) DO UPDATE SET "
-                    f"online_dossiers = {table}.online_dossiers + excluded.online_dossiers, "
-                    f"online_payments = {table}.online_payments + excluded.online_payments",
-                    [value for line in chunk for value in (*line, day)],
-                )
-            ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
+    columns = (
+        ("agency_id", "bigint"),
+        ("root_id", "bigint"),
+        ("procedure_code", "text"),
+        ("online_dossiers", "bigint"),
+        ("online_payments", "bigint"),
+        ("month", "date"),
+    )
+    for month, lines in by_month.items():
+        day = connection.ops.adapt_datefield_value(month)
+        upsert_rows(
+            table,
+            columns,
+            "agency_id, month, procedure_code",
+            ("online_dossiers", "online_payments"),
+            [[*line, day] for line in lines],
+        )
+        ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) "  # noqa: S608
                 "AND online_dossiers = 0 AND online_payments = 0",
