@@ -371,6 +371,7 @@ def _load(total: int, base: int, seed: int, out: Out) -> tuple[int, float]:
     names = ", ".join(columns)
     copied = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        trusted = _skip_foreign_key_checks(cursor)
         # The generated rows move to a staging table, then come back month by month.
         cursor.execute("DROP TABLE IF EXISTS bench_score_base")
         cursor.execute(
@@ -391,12 +392,27 @@ def _load(total: int, base: int, seed: int, out: Out) -> tuple[int, float]:
                 )
             out(f"  {month:%Y-%m}: {copies + 1} copies")
         cursor.execute("DROP TABLE bench_score_base")
+        if trusted:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     seconds = time.perf_counter() - copied
     loaded = Dossier.objects.filter(code__startswith="S").count()
     out(f"  copied in SQL in {seconds:.0f} s ({seconds / max(loaded, 1) * 1e6:.0f} s a million)")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE dossiers_dossier")
     return loaded, time.perf_counter() - begun
+
+
+def _skip_foreign_key_checks(cursor: Any) -> bool:
+    """On PostgreSQL, as a superuser, skip the deferred foreign-key checks of the SQL copies
+    for this transaction (half of a copied row's cost): every copy refers to the same source,
+    agency and batch as a generated row that passed them."""
+    if connection.vendor != "postgresql":
+        return False
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
 
 
 def run_score(*, total: int, base: int, repeat: int, seed: int, out: Out) -> str:
