@@ -806,15 +806,27 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
         if old is not None:
             contribute(old, -1)
         contribute(new, +1)
-    all_units = units()
+    # Only agencies whose counts or usage really changed (a new version can leave every count
+    # as it was, e.g. a resend, or an update the month's evaluation does not see) are written
+    # and re-scored, with their ancestors: the others' scores cannot have changed.
+    changed: dict[date, dict[int, dict[str, int]]] = defaultdict(dict)
     for month, cells in deltas.items():
-        add_to_cells(month, {a: dict(values) for a, values in cells.items()})
+        for agency_id, values in cells.items():
+            if any(values.values()):
+                changed[month][agency_id] = dict(values)
+    touched: dict[date, set[int]] = {month: set(cells) for month, cells in changed.items()}
+    for (month, agency_id, _code), (online, paid) in usage.items():
+        if online or paid:
+            touched.setdefault(month, set()).add(agency_id)
+    all_units = units()
+    for month, cells in changed.items():
+        add_to_cells(month, cells)
     _apply_usage(usage, all_units)
     by_path = {u.path: u.id for u in all_units.values()}
     targets: set[tuple[int, Period]] = set()
-    for month, cells in deltas.items():
+    for month, agencies in touched.items():
         affected: set[int] = set()
-        for agency_id in cells:
+        for agency_id in agencies:
             unit = all_units.get(agency_id)
             if unit is not None:
                 affected.add(agency_id)
