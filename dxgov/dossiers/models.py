@@ -210,6 +210,12 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "received_month"], name="dossier_agency_month"),
             models.Index(fields=["received_month"], name="dossier_month"),
+            # Scoring reads the month's dossiers with petitions (rare) in a second pass.
+            models.Index(
+                fields=["received_month", "agency"],
+                name="dossier_month_petitions",
+                condition=models.Q(petition_count__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -79,14 +79,15 @@ def dossier_sql() -> str:
     seconds = _greatest(f"{_seconds_sql()} - d.supplement_seconds", "0")
 
     def count(condition: str) -> str:
-        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+        # FILTER skips the row before any other aggregate work (both engines support it).
+        return f"COUNT(*) FILTER (WHERE {condition})"
 
     columns = {
         "dossiers_received": "COUNT(*)",
         "dossiers_synced": count("d.synced_to_dvcqg"),
         "dossiers_on_time": count(on_time),
         "dossiers_finished": count(finished),
-        "processing_seconds": f"SUM(CASE WHEN {finished} THEN {seconds} ELSE 0 END)",
+        "processing_seconds": f"SUM({seconds}) FILTER (WHERE {finished})",
         "dossiers_online": count(f"d.channel = 2 AND (d.has_e_result OR NOT {paper})"),
         "dossiers_with_fees": count("d.fee_total > 0"),
         "dossiers_paid_online": count("d.fee_total > 0 AND d.paid_online IN (1, 2)"),
@@ -97,7 +98,6 @@ def dossier_sql() -> str:
         "dossiers_personal_store": count("d.from_personal_store"),
         "dossiers_population_data": count("d.uses_population_data"),
         "petitions": "SUM(d.petition_count)",
-        "dossiers_late": count(f"NOT {on_time}"),
         "dossiers_complained": count("d.petition_count > 0 OR d.rating <= 2"),
     }
     select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
@@ -124,7 +124,6 @@ SQL_FIELDS = (
     "dossiers_personal_store",
     "dossiers_population_data",
     "petitions",
-    "dossiers_late",
     "dossiers_complained",
 )
 
@@ -152,9 +151,10 @@ def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            cells[row[0]] = {
-                name: int(value or 0) for name, value in zip(SQL_FIELDS, row[1:], strict=True)
-            }
+            cell = {name: int(value or 0) for name, value in zip(SQL_FIELDS, row[1:], strict=True)}
+            # Every dossier is on time or late (the on-time condition is never NULL).
+            cell["dossiers_late"] = cell["dossiers_received"] - cell["dossiers_on_time"]
+            cells[row[0]] = cell
     as_of = periods.month_as_of(month)
     petitions = Dossier.objects.filter(received_month=month, petition_count__gt=0)
     if wanted is not None:
@@ -169,11 +169,14 @@ def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[
 
 def usage_rows(month: date) -> dict[tuple[int, str], tuple[int, int]]:
     """(agency, procedure) → (online dossiers, online payments) in `month`, from the dossiers."""
+    online = "channel = 2"
+    paid = "fee_total > 0 AND paid_online IN (1, 2)"
+    # Only the rows that count in either (the others would only add zeros): fewer rows to
+    # group, and no group with nothing to store.
     sql = (
         "SELECT agency_id, procedure_code, "  # noqa: S608 (fixed names)
-        "SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN fee_total > 0 AND paid_online IN (1, 2) THEN 1 ELSE 0 END) "
-        f"FROM {DOSSIER_TABLE} WHERE received_month = %(month)s "
+        f"COUNT(*) FILTER (WHERE {online}), COUNT(*) FILTER (WHERE {paid}) "
+        f"FROM {DOSSIER_TABLE} WHERE received_month = %(month)s AND ({online} OR {paid}) "
         "GROUP BY agency_id, procedure_code"
     )
     found: dict[tuple[int, str], tuple[int, int]] = {}
@@ -325,6 +328,7 @@ class ProcedureFacts:
         self._groups: dict[date, dict[tuple[str, int | None], list[int]]] = {}
         self._base: dict[tuple[tuple[str, int], date], list[int]] = {}
         self._usage: dict[tuple[int, date], tuple[int, int]] = {}
+        self._period_base: dict[tuple[tuple[str, int], tuple[date, ...]], list[int]] = {}
 
     def _month_groups(self, month: date) -> dict[tuple[str, int | None], list[int]]:
         cached = _GROUP_CACHE.get((self.catalogue.stamp, month))
@@ -404,6 +408,22 @@ class ProcedureFacts:
         for key, (used, paying) in found.items():
             self._usage[key] = (used, paying)
 
+    def period_vector(self, unit: Unit, months: list[date]) -> list[int]:
+        """`vector` summed over `months`; the catalogue part is summed once per catalogue key."""
+        key = (self._key(unit), tuple(months))
+        base = self._period_base.get(key)
+        if base is None:
+            base = [0] * len(COUNT_FIELDS)
+            for month in months:
+                _add(base, self.base(unit, month))
+            self._period_base[key] = base
+        total = list(base)
+        for month in months:
+            used, paying = self._usage.get((unit.id, month), (0, 0))
+            total[_INDEX["procedures_online_used"]] += used
+            total[_INDEX["procedures_paid_online"]] += paying
+        return total
+
     def vector(self, unit: Unit, month: date) -> list[int]:
         total = list(self.base(unit, month))
         used, paying = self._usage.get((unit.id, month), (0, 0))
@@ -438,17 +458,73 @@ def _as_date(value: Any) -> date:
 # --- storing cells ------------------------------------------------------------------------
 
 
+def insert_rows(table: str, columns: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> None:
+    """Insert plain rows: COPY on PostgreSQL (binding thousands of parameters is slower), an
+    executemany elsewhere. Values must already be database values (JSON as text)."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 (fixed names)
+            [list(row) for row in rows],
+        )
+
+
 def store_cells(month: date, cells: Mapping[int, Counts]) -> None:
     """Replace a month's cells."""
     MonthCounts.objects.filter(month=month).delete()
-    MonthCounts.objects.bulk_create(
-        [
-            MonthCounts(agency_id=agency_id, month=month, **counts.as_dict())
+    day = connection.ops.adapt_datefield_value(month)
+    empty = Counts()
+    insert_rows(
+        MonthCounts._meta.db_table,
+        ("agency_id", "month", *COUNT_FIELDS),
+        (
+            (agency_id, day, *_vector(counts))
             for agency_id, counts in cells.items()
-            if counts != Counts()
-        ],
-        batch_size=2000,
+            if counts != empty
+        ),
     )
+
+
+def upsert_rows(
+    table: str,
+    columns: tuple[tuple[str, str], ...],
+    conflict: str,
+    added: tuple[str, ...],
+    rows: list[list[Any]],
+) -> None:
+    """Insert rows, adding the `added` columns to an existing row on `conflict`.
+
+    `columns`: (name, PostgreSQL type). PostgreSQL gets one statement with one array per
+    column (UNNEST): a few parameters instead of thousands, which the driver would otherwise
+    parse into the statement for every batch. Elsewhere, multi-row VALUES in chunks.
+    """
+    if not rows:
+        return
+    names = ", ".join(name for name, _type in columns)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in added)
+    tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}",  # noqa: S608
+                [list(values) for values in zip(*rows, strict=True)],
+            )
+            return
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} {tail}",  # noqa: S608
+                [value for line in chunk for value in line],
+            )
 
 
 def add_to_cells(month: date, deltas: Mapping[int, Mapping[str, int]]) -> None:
@@ -457,25 +533,20 @@ def add_to_cells(month: date, deltas: Mapping[int, Mapping[str, int]]) -> None:
     if not deltas:
         return
     table = MonthCounts._meta.db_table
-    columns = ", ".join(COUNT_FIELDS)
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNT_FIELDS)
     day = connection.ops.adapt_datefield_value(month)
-    values = [
-        [agency_id, day, *(int(delta.get(name, 0)) for name in COUNT_FIELDS)]
-        for agency_id, delta in deltas.items()
-    ]
-    row = "(" + ", ".join(["%s"] * (len(COUNT_FIELDS) + 2)) + ")"
+    upsert_rows(
+        table,
+        (("agency_id", "bigint"), ("month", "date"), *((n, "bigint") for n in COUNT_FIELDS)),
+        "agency_id, month",
+        COUNT_FIELDS,
+        [
+            [agency_id, day, *(int(delta.get(name, 0)) for name in COUNT_FIELDS)]
+            for agency_id, delta in deltas.items()
+        ],
+    )
     zero = " AND ".join(f"{name} = 0" for name in COUNT_FIELDS)
+    ids = ", ".join(str(int(agency_id)) for agency_id in deltas)
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
-            cursor.execute(
-                f"INSERT INTO {table} (agency_id, month, {columns}) "  # noqa: S608 (fixed names)
-                f"VALUES {', '.join([row] * len(chunk))} "
-                f"ON CONFLICT (agency_id, month) DO UPDATE SET {updates}",
-                [value for line in chunk for value in line],
-            )
-        ids = ", ".join(str(int(agency_id)) for agency_id in deltas)
         cursor.execute(
             f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) AND {zero}",  # noqa: S608
             [day],
@@ -486,24 +557,57 @@ def store_usage(
     month: date, usage: Mapping[tuple[int, str], tuple[int, int]], roots: Mapping[int, int]
 ) -> None:
     ProcedureUsage.objects.filter(month=month).delete()
-    ProcedureUsage.objects.bulk_create(
-        [
-            ProcedureUsage(
-                agency_id=agency_id,
-                root_id=roots[agency_id],
-                month=month,
-                procedure_code=code,
-                online_dossiers=online,
-                online_payments=paid,
-            )
+    day = connection.ops.adapt_datefield_value(month)
+    insert_rows(
+        ProcedureUsage._meta.db_table,
+        ("agency_id", "root_id", "month", "procedure_code", "online_dossiers", "online_payments"),
+        (
+            (agency_id, roots[agency_id], day, code, online, paid)
             for (agency_id, code), (online, paid) in usage.items()
             if agency_id in roots
-        ],
-        batch_size=5000,
+        ),
     )
 
 
 # --- roll-up and scores ---------------------------------------------------------------------
+
+
+def period_cells(months: list[date], agency_ids: list[int] | None) -> dict[int, list[int]]:
+    """Each agency's own cells summed over `months` (one GROUP BY): agency → COUNT_FIELDS."""
+    table = MonthCounts._meta.db_table
+    sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
+    where = "month IN (" + ", ".join(["%s"] * len(months)) + ")"
+    if agency_ids is not None:
+        if not agency_ids:
+            return {}
+        where += " AND agency_id IN (" + ", ".join(str(int(i)) for i in agency_ids) + ")"
+    found: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT agency_id, {sums} FROM {table} WHERE {where} GROUP BY agency_id",  # noqa: S608
+            [connection.ops.adapt_datefield_value(m) for m in months],
+        )
+        for agency_id, *values in cursor.fetchall():
+            found[agency_id] = [int(v or 0) for v in values]
+    return found
+
+
+def roll_up(
+    own: Mapping[int, list[int]], units_: Mapping[int, Unit], by_path: Mapping[str, int]
+) -> dict[int, list[int]]:
+    """Each unit's subtree total: every agency's own counts added to it and its ancestors.
+    A unit is present only when its subtree has cells."""
+    rolled: dict[int, list[int]] = {}
+    for agency_id, values in own.items():
+        unit = units_.get(agency_id)
+        if unit is None:
+            continue
+        for target in (agency_id, *ancestors(unit, by_path)):
+            if target in rolled:
+                _add(rolled[target], values)
+            else:
+                rolled[target] = list(values)
+    return rolled
 
 
 def rescore(
@@ -517,6 +621,8 @@ def rescore(
 
     A unit without dossiers in its subtree in the period has no score (its row is removed).
     `replace_periods` (the full recompute): the periods' scores are rebuilt from scratch.
+    Cells are summed per period in SQL, then rolled up by path once per period; scores are
+    points only (`qd766.group_points`), memoised on identical counts, written in one COPY.
     """
     units_ = all_units or units()
     wanted: dict[Period, set[int]] = defaultdict(set)
@@ -528,76 +634,62 @@ def rescore(
     by_path = {u.path: u.id for u in units_.values()}
     roots = {units_[i].root_id for ids in wanted.values() for i in ids}
     every_root = len(roots) * 3 > len({u.root_id for u in units_.values()})
+    subtree = None if every_root else [u.id for u in units_.values() if u.root_id in roots]
     months = sorted({m for period in wanted for m in period.months})
-    query = MonthCounts.objects.filter(month__in=months)
-    if not every_root:
-        query = query.filter(agency_id__in=[u.id for u in units_.values() if u.root_id in roots])
-    # Dossier counts rolled up by path: each cell adds to its agency and its ancestors.
-    rolled: dict[tuple[int, date], list[int]] = {}
-    ancestry: dict[int, list[int]] = {}
-    for agency_id, month, *values in query.values_list(
-        "agency_id", "month", *COUNT_FIELDS
-    ).iterator(5000):
-        unit = units_.get(agency_id)
-        if unit is None:
-            continue
-        if agency_id not in ancestry:
-            ancestry[agency_id] = ancestors(unit, by_path)
-        for target in (agency_id, *ancestry[agency_id]):
-            cell = (target, month)
-            if cell in rolled:
-                _add(rolled[cell], values)
-            else:
-                rolled[cell] = list(values)
     facts = ProcedureFacts(units_)
     facts.load_usage(months, None if every_root else roots)
     now = timezone.now()
-    written = 0
-    cards: dict[tuple[str, str, tuple[int, ...]], qd766.Scorecard] = {}
-    for ruleset in rulesets:
-        for period, agency_ids in wanted.items():
-            objs = []
-            for agency_id in agency_ids:
-                if not any((agency_id, m) in rolled for m in period.months):
-                    continue  # no dossiers in the period (any more): no score
-                total = [0] * len(COUNT_FIELDS)
-                for month in period.months:
-                    if (agency_id, month) in rolled:
-                        _add(total, rolled[(agency_id, month)])
-                    _add(total, facts.vector(units_[agency_id], month))
-                memo = (ruleset, period.kind, tuple(total))
+    rulesets = tuple(rulesets)
+    cards: dict[tuple[str, str, tuple[int, ...]], qd766.Points] = {}
+    rows_: list[tuple[Any, ...]] = []
+    for period, agency_ids in wanted.items():
+        rolled = roll_up(period_cells(period.months, subtree), units_, by_path)
+        for agency_id in agency_ids:
+            own = rolled.get(agency_id)
+            if own is None:
+                continue  # no dossiers in the period (any more): no score
+            total = list(own)
+            _add(total, facts.period_vector(units_[agency_id], period.months))
+            key = tuple(total)
+            counts = dict(zip(COUNT_FIELDS, total, strict=True))
+            for ruleset in rulesets:
+                memo = (ruleset, period.kind, key)
                 card = cards.get(memo)
                 if card is None:
-                    counts = Counts(*total)
-                    card = cards[memo] = qd766.score(counts, ruleset, period=period.kind)  # type: ignore[arg-type]
-                groups = {g.code: g.points for g in card.groups}
-                objs.append(
-                    Score(
-                        agency_id=agency_id,
-                        period_kind=period.kind,
-                        period_start=period.start,
-                        ruleset=ruleset,
-                        total=card.total,
-                        publicity=groups["publicity"],
-                        progress=groups["progress"],
-                        online=groups["online"],
-                        payment=groups["payment"],
-                        digitisation=groups["digitisation"],
-                        satisfaction=groups["satisfaction"],
-                        dossiers_received=total[_INDEX["dossiers_received"]],
-                        counts=dict(zip(COUNT_FIELDS, total, strict=True)),
-                        computed_at=now,
+                    # Points only, in integer arithmetic (the metric details are not stored).
+                    card = cards[memo] = qd766.group_points(
+                        Counts(*total),
+                        ruleset,
+                        period=period.kind,  # type: ignore[arg-type]
+                    )
+                groups = card.groups
+                rows_.append(
+                    (
+                        agency_id,
+                        period.kind,
+                        period.start,
+                        ruleset,
+                        card.total,
+                        groups["publicity"],
+                        groups["progress"],
+                        groups["online"],
+                        groups["payment"],
+                        groups["digitisation"],
+                        groups["satisfaction"],
+                        total[_INDEX["dossiers_received"]],
+                        counts,
+                        now,
                     )
                 )
+        for ruleset in rulesets:
             stale = Score.objects.filter(
                 period_kind=period.kind, period_start=period.start, ruleset=ruleset
             )
             if not replace_periods:
                 stale = stale.filter(agency_id__in=list(agency_ids))
             stale.delete()
-            write_scores(objs)
-            written += len(objs)
-    return written
+    write_scores(rows_)
+    return len(rows_)
 
 
 _SCORE_COLUMNS = (
@@ -618,25 +710,24 @@ _SCORE_COLUMNS = (
 )
 
 
-def write_scores(objs: list[Score]) -> None:
-    """Insert score rows: COPY on PostgreSQL (bulk INSERT binds thousands of JSON values
-    slowly), bulk_create elsewhere."""
-    if not objs:
+def write_scores(rows_: list[tuple[Any, ...]]) -> None:
+    """Insert score rows (`_SCORE_COLUMNS` values): COPY on PostgreSQL (bulk INSERT binds
+    thousands of JSON values slowly), bulk_create elsewhere."""
+    if not rows_:
         return
-    if connection.vendor != "postgresql" or len(objs) < 20:
-        Score.objects.bulk_create(objs, batch_size=2000)
+    if connection.vendor != "postgresql":
+        Score.objects.bulk_create(
+            [Score(**dict(zip(_SCORE_COLUMNS, row, strict=True))) for row in rows_],
+            batch_size=2000,
+        )
         return
-    columns = ", ".join(_SCORE_COLUMNS)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {Score._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        json.dumps(obj.counts) if name == "counts" else getattr(obj, name)
-                        for name in _SCORE_COLUMNS
-                    ]
-                )
+    position = _SCORE_COLUMNS.index("counts")
+    dumps = json.dumps
+    insert_rows(
+        Score._meta.db_table,
+        _SCORE_COLUMNS,
+        ((*row[:position], dumps(row[position]), *row[position + 1 :]) for row in rows_),
+    )
 
 
 # --- full recompute -------------------------------------------------------------------------
@@ -719,15 +810,27 @@ def apply_changes(changes: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -
         if old is not None:
             contribute(old, -1)
         contribute(new, +1)
-    all_units = units()
+    # Only agencies whose counts or usage really changed (a new version can leave every count
+    # as it was, e.g. a resend, or an update the month's evaluation does not see) are written
+    # and re-scored, with their ancestors: the others' scores cannot have changed.
+    changed: dict[date, dict[int, dict[str, int]]] = defaultdict(dict)
     for month, cells in deltas.items():
-        add_to_cells(month, {a: dict(values) for a, values in cells.items()})
+        for agency_id, values in cells.items():
+            if any(values.values()):
+                changed[month][agency_id] = dict(values)
+    touched: dict[date, set[int]] = {month: set(cells) for month, cells in changed.items()}
+    for (month, agency_id, _code), (online, paid) in usage.items():
+        if online or paid:
+            touched.setdefault(month, set()).add(agency_id)
+    all_units = units()
+    for month, cells in changed.items():
+        add_to_cells(month, cells)
     _apply_usage(usage, all_units)
     by_path = {u.path: u.id for u in all_units.values()}
     targets: set[tuple[int, Period]] = set()
-    for month, cells in deltas.items():
+    for month, agencies in touched.items():
         affected: set[int] = set()
-        for agency_id in cells:
+        for agency_id in agencies:
             unit = all_units.get(agency_id)
             if unit is not None:
                 affected.add(agency_id)
@@ -747,35 +850,25 @@ def _apply_usage(
     for (month, agency_id, code), (online, paid) in usage.items():
         if (online or paid) and agency_id in all_units:
             by_month[month].append([agency_id, all_units[agency_id].root_id, code, online, paid])
-    columns = "(agency_id, root_id, procedure_code, online_dossiers, online_payments, month)"
-    conflict = (
-        "ON CONFLICT (agency_id, month, procedure_code) DO UPDATE SET "
-        f"online_dossiers = {table}.online_dossiers + excluded.online_dossiers, "
-        f"online_payments = {table}.online_payments + excluded.online_payments"
+    columns = (
+        ("agency_id", "bigint"),
+        ("root_id", "bigint"),
+        ("procedure_code", "text"),
+        ("online_dossiers", "bigint"),
+        ("online_payments", "bigint"),
+        ("month", "date"),
     )
-    postgresql = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        for month, lines in by_month.items():
-            day = connection.ops.adapt_datefield_value(month)
-            if postgresql:
-                # Five arrays, not thousands of parameters (whose parsing cost more than the
-                # statement).
-                cursor.execute(
-                    f"INSERT INTO {table} {columns} "  # noqa: S608 (fixed names)
-                    "SELECT a, r, c, o, p, %s::date FROM unnest("
-                    "%s::integer[], %s::integer[], %s::text[], %s::integer[], %s::integer[]"
-                    f") AS u(a, r, c, o, p) {conflict}",
-                    [day, *(list(column) for column in zip(*lines, strict=True))],
-                )
-            else:
-                for start in range(0, len(lines), 1000):
-                    chunk = lines[start : start + 1000]
-                    cursor.execute(
-                        f"INSERT INTO {table} {columns} "  # noqa: S608 (fixed names)
-                        f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} {conflict}",
-                        [value for line in chunk for value in (*line, day)],
-                    )
-            ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
+    for month, lines in by_month.items():
+        day = connection.ops.adapt_datefield_value(month)
+        upsert_rows(
+            table,
+            columns,
+            "agency_id, month, procedure_code",
+            ("online_dossiers", "online_payments"),
+            [[*line, day] for line in lines],
+        )
+        ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) "  # noqa: S608
                 "AND online_dossiers = 0 AND online_payments = 0",

@@ -45,7 +45,7 @@ The portal's payment total `6A + min(2, 2.5B) + 2.5C` is expressed as 3.5b and 3
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -902,6 +902,32 @@ def metric_points(
     )
 
 
+def _metric_inputs(
+    counts: Counts,
+    rules: RuleSet,
+    period: PeriodKind | None,
+    last_year_received: int | None,
+) -> Iterator[tuple[MetricDef, int, int, int | None, bool]]:
+    """(metric, numerator, denominator, max override, 1.4 fallback) of every metric: the rules
+    `score` and `group_points` share (the no-PAKN split, 5.4's derived numerator)."""
+    split = counts.petitions == 0 and rules.no_petitions == "split"
+    for metric in METRICS:
+        denominator = getattr(counts, metric.denominator) if metric.denominator else 0
+        if metric.code == "5.4":
+            numerator = max(
+                0, counts.dossiers_received - counts.dossiers_late - counts.dossiers_complained
+            )
+        else:
+            numerator = getattr(counts, metric.numerator) if metric.numerator else 0
+        top: int | None = None
+        if split and metric.code in ("5.2", "5.4"):
+            top = metric.max_points + METRIC_BY_CODE["5.3"].max_points // 2
+        elif split and metric.code == "5.3":
+            top = 0
+        fallback = bool(metric.code == "1.4" and denominator == 0 and period and last_year_received)
+        yield metric, numerator, denominator, top, fallback
+
+
 def score(
     counts: Counts,
     ruleset: str | RuleSet = DEFAULT_RULESET,
@@ -916,23 +942,12 @@ def score(
     no data for last year either the rate is 0.
     """
     rules = get_ruleset(ruleset)
-    no_petitions = counts.petitions == 0
-    split = no_petitions and rules.no_petitions == "split"
     scored: list[MetricScore] = []
-    for metric in METRICS:
-        denominator = getattr(counts, metric.denominator) if metric.denominator else 0
-        if metric.code == "5.4":
-            numerator = max(
-                0, counts.dossiers_received - counts.dossiers_late - counts.dossiers_complained
-            )
-        else:
-            numerator = getattr(counts, metric.numerator) if metric.numerator else 0
-        top: int | None = None
-        if split and metric.code in ("5.2", "5.4"):
-            top = metric.max_points + METRIC_BY_CODE["5.3"].max_points // 2
-        elif split and metric.code == "5.3":
-            top = 0
-        if metric.code == "1.4" and denominator == 0 and period and last_year_received:
+    for metric, numerator, denominator, top, fallback in _metric_inputs(
+        counts, rules, period, last_year_received
+    ):
+        if fallback:
+            assert period is not None and last_year_received is not None
             scored.append(_sync_with_fallback(numerator, last_year_received, period, rules))
             continue
         scored.append(metric_points(metric.code, numerator, denominator, rules, max_points=top))
@@ -950,6 +965,93 @@ def score(
         ruleset=rules.code,
         groups=groups,
         total=sum((g.points for g in groups), Decimal(0)),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Step 3, points only: the same figures as `score` in integer arithmetic (bulk re-scoring)
+
+# Beyond this denominator the exact half-up rounding and `round_points` (28 significant digits,
+# then half-up) could in principle differ; such figures take `round_points` itself.
+_EXACT_LIMIT = 10**18
+_PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+def _hundredths(numerator: int, denominator: int, top: int, formula: Formula) -> int:
+    """`metric_points(...).points` × 100 as an int: min(top, top × min(n/d, 1) / full_at),
+    rounded half-up to hundredths, without Fraction or Decimal."""
+    if denominator <= 0:
+        return 100 * top if formula.when_empty == "full" else 0
+    full_at = formula.full_at
+    # raw = p / q with p = top × min(n, d) × b, q = d × a, where full_at = a / b.
+    p = top * min(max(0, numerator), denominator) * full_at.denominator
+    q = denominator * full_at.numerator
+    if p >= top * q:
+        return 100 * top
+    if q > _EXACT_LIMIT:
+        return int(round_points(Fraction(p, q)) * 100)
+    return (200 * p + q) // (2 * q)  # half-up: floor(100 p / q + 1/2)
+
+
+def _hundredths_of_sync_fallback(
+    numerator: int, last_year_received: int, period: PeriodKind, rules: RuleSet
+) -> int:
+    """`_sync_with_fallback(...).points` × 100: ratio n ÷ (last year ÷ k) = n·k ÷ last year."""
+    if last_year_received < 0:  # a negative ratio: the reference path, rounding and all
+        points = _sync_with_fallback(numerator, last_year_received, period, rules).points
+        return int(points * 100)
+    top = METRIC_BY_CODE["1.4"].max_points
+    return _hundredths(
+        max(0, numerator) * _PERIODS_PER_YEAR[period],
+        last_year_received,
+        top,
+        Formula(full_at=rules.formula("1.4").full_at),
+    )
+
+
+# Decimal points for every hundredths value a group or total can take (0.00 … 100.00).
+_POINTS = tuple(Decimal(h).scaleb(-2) for h in range(10001))
+
+
+def _as_points(hundredths: int) -> Decimal:
+    if 0 <= hundredths < len(_POINTS):
+        return _POINTS[hundredths]
+    return Decimal(hundredths).scaleb(-2)
+
+
+@dataclass(frozen=True)
+class Points:
+    """The total and group points of a scorecard, without the metrics."""
+
+    total: Decimal
+    groups: Mapping[str, Decimal]
+
+
+def group_points(
+    counts: Counts,
+    ruleset: str | RuleSet = DEFAULT_RULESET,
+    *,
+    period: PeriodKind | None = None,
+    last_year_received: int | None = None,
+) -> Points:
+    """`score(...)`'s total and group points (equal values), in integer arithmetic: for
+    re-scoring thousands of units, where the metric details are not kept. The tests hold the
+    two to the same figures, rounding boundaries included."""
+    rules = get_ruleset(ruleset)
+    groups = dict.fromkeys(GROUP_MAX, 0)
+    for metric, numerator, denominator, top, fallback in _metric_inputs(
+        counts, rules, period, last_year_received
+    ):
+        if fallback:
+            assert period is not None and last_year_received is not None
+            value = _hundredths_of_sync_fallback(numerator, last_year_received, period, rules)
+        else:
+            maximum = metric.max_points if top is None else top
+            value = _hundredths(numerator, denominator, maximum, rules.formula(metric.code))
+        groups[metric.group] += value
+    return Points(
+        total=_as_points(sum(groups.values())),
+        groups={code: _as_points(value) for code, value in groups.items()},
     )
 
 
@@ -1067,6 +1169,7 @@ __all__ = [
     "InvalidRecord",
     "MetricDef",
     "MetricScore",
+    "Points",
     "ProcedureInfo",
     "Processing",
     "RuleSet",
@@ -1075,6 +1178,7 @@ __all__ = [
     "WorkingCalendar",
     "dossier_facts",
     "get_ruleset",
+    "group_points",
     "metric_points",
     "on_time",
     "petition_on_time",

@@ -200,3 +200,44 @@ def test_a_province_score_covers_its_subtree_and_is_scored_from_summed_counts() 
     assert sum(s.counts["dossiers_on_time"] for s in months) == q1.counts["dossiers_on_time"]
     rescored = qd766.score(Counts.from_dict(q1.counts), q1.ruleset, period="quarter")
     assert rescored.total == q1.total
+
+
+@pytest.mark.django_db
+def test_a_batch_that_changes_no_count_rescores_nothing_and_a_real_change_rescores() -> None:
+    procs, plans, pairs = _generate(["25"])
+    _ingest(procs, plans, pairs, "same")
+
+    def stamps() -> dict[tuple[Any, ...], datetime]:
+        return {
+            (s.agency_id, s.period_kind, s.period_start, s.ruleset): s.computed_at
+            for s in Score.objects.all()
+        }
+
+    before = stamps()
+    assert before
+    # Newer versions whose counted fields are all the same (only the source's stamp moves).
+    resent = [
+        (source, {**record, "updated_at": "2026-03-20T12:00:00+07:00"})
+        for source, record in pairs[:60]
+        if "received_at" in record
+    ]
+    _ingest(procs, plans, resent, "again")
+    assert stamps() == before
+    # A real change (a March dossier's DVCQG sync flag) re-scores its unit and its ancestors
+    # for the month, the quarter and the year, and nothing else.
+    source, record = next((s, r) for s, r in resent if _month(r["received_at"]).month == 3)
+    changed = {
+        **record,
+        "synced_to_dvcqg": not record.get("synced_to_dvcqg"),
+        "updated_at": "2026-03-20T13:00:00+07:00",
+    }
+    _ingest(procs, plans, [(source, changed)], "changed")
+    after = stamps()
+    rescored = {key for key, at in after.items() if before.get(key) != at}
+    assert {kind for _agency, kind, _start, _ruleset in rescored} == {"month", "quarter", "year"}
+    agencies = {agency for agency, *_rest in rescored}
+    assert 1 <= len(agencies) <= 4  # the commune or department and its ancestors
+    assert len(rescored) == 3 * len(agencies)
+    incremental = _snapshot()
+    aggregate.recompute_months(aggregate.months_with_dossiers())
+    assert _snapshot() == incremental

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import given, settings
@@ -200,3 +201,65 @@ def test_procedure_facts_are_zero_or_one_and_consistent(
             assert values[metric.numerator] <= values[metric.denominator], metric.code
     if not procedure.active:
         assert c == Counts()
+
+
+# --- group_points: the integer path equals score()'s Fraction path ---------------------------
+
+small = st.integers(0, 60)
+# Small counts hit the half-up boundaries (e.g. 6 × 1/16 = 0.375); large ones the big totals.
+mixed_counts = st.builds(
+    Counts,
+    **{
+        name: st.one_of(small, st.integers(0, 10**9), st.integers(-3, 10**15))
+        for name in qd766.COUNT_FIELDS
+    },
+)
+period_kinds = st.sampled_from([None, "month", "quarter", "year"])
+
+
+def _as_points(card: qd766.Scorecard) -> tuple[Decimal, dict[str, Decimal]]:
+    return card.total, {g.code: g.points for g in card.groups}
+
+
+@settings(max_examples=600, deadline=None)
+@given(mixed_counts, rulesets, period_kinds, st.one_of(st.none(), st.integers(-50, 10**9)))
+def test_group_points_equal_the_scorecard(
+    counts: Counts, ruleset: str, period: Any, last_year: int | None
+) -> None:
+    fast = qd766.group_points(counts, ruleset, period=period, last_year_received=last_year)
+    reference = score(counts, ruleset, period=period, last_year_received=last_year)
+    assert (fast.total, dict(fast.groups)) == _as_points(reference)
+    # The same Decimal form (two places), so stored and displayed figures are alike.
+    assert str(fast.total) == str(reference.total)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 200), st.integers(1, 200), rulesets, period_kinds)
+def test_group_points_agree_on_the_sync_fallback(
+    synced: int, last_year: int, ruleset: str, period: Any
+) -> None:
+    counts = Counts(dossiers_synced=synced, petitions=1)
+    fast = qd766.group_points(counts, ruleset, period=period, last_year_received=last_year)
+    reference = score(counts, ruleset, period=period, last_year_received=last_year)
+    assert (fast.total, dict(fast.groups)) == _as_points(reference)
+
+
+def test_hundredths_match_metric_points_on_every_small_ratio() -> None:
+    """Exhaustive over small numerators and denominators, where every half-up boundary of
+    every formula and maximum (including the no-PAKN split's 9 and 0) occurs."""
+    boundaries = 0
+    for ruleset in qd766.RULESETS.values():
+        for metric in qd766.METRICS:
+            formula = ruleset.formula(metric.code)
+            for top in {metric.max_points, 0, 9}:
+                for denominator in range(-1, 41):
+                    for numerator in range(-1, 46):
+                        reference = qd766.metric_points(
+                            metric.code, numerator, denominator, ruleset, max_points=top
+                        ).points
+                        value = qd766._hundredths(numerator, denominator, top, formula)
+                        assert Decimal(value) / 100 == reference, (metric.code, top, numerator)
+                        if denominator > 0 and 0 < numerator < denominator:
+                            exact = Fraction(100 * top * numerator, denominator) / formula.full_at
+                            boundaries += exact.denominator == 2
+    assert boundaries > 100  # the half-up cases were really exercised
