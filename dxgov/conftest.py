@@ -52,11 +52,13 @@ def reference_data(transactional_db: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_dashboard_cache() -> Iterator[None]:
-    """Rendered dashboard blocks are keyed by change-feed ids, which a rolled-back test may
-    hand out again: no test sees another's blocks."""
+    """Rendered dashboard blocks are keyed by change-feed ids and kept fragments by user ids,
+    which a rolled-back test may hand out again: no test sees another's."""
     from django.core.cache import caches
 
     caches["dashboard"].clear()
+    caches["dashboard_pages"].clear()
+    caches["default"].clear()  # kept template fragments (the main navigation)
     yield
 
 

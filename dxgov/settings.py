@@ -211,6 +211,12 @@ CACHES = {
         "LOCATION": "dxgov-dashboard",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # Whole command-centre pages per session (about 200 KB each at national scale).
+    "dashboard_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dxgov-dashboard-pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 # Longest time a dashboard block may be shown from the cache (seconds; 0 turns it off).
 DXGOV_DASHBOARD_CACHE_SECONDS = env_int("DXGOV_DASHBOARD_CACHE_SECONDS", 60, minimum=0)

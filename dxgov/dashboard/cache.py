@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from dxgov.accounts.access import scope_key
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
+from dxgov.notifications.models import Notification
 
 CACHE = "dashboard"
+PAGES = "dashboard_pages"
 DEFAULT_SECONDS = 60
 ALL_KINDS = tuple(ChangeKind.values)
 # The kinds of change each block shows; a block not named here depends on every kind.
@@ -89,5 +94,67 @@ def block_html(
     return str(html)
 
 
+def heads_for(request: HttpRequest) -> dict[str, int]:
+    """The feed heads, read once per request (the page cache and the blocks share them)."""
+    found: dict[str, int] | None = getattr(request, "_dxgov_feed_heads", None)
+    if found is None:
+        found = feed_heads()
+        request._dxgov_feed_heads = found  # type: ignore[attr-defined]
+    return found
+
+
+def page_key(request: HttpRequest, heads: Mapping[str, int]) -> str | None:
+    """The key of a whole page for this session, or None when it must be built now.
+
+    A page carries the session's CSRF token, the user's name, role and unread count, and any
+    flash messages: it is kept per session and CSRF cookie, with the unread count and the feed
+    heads in the key, and never while a message waits to be shown (len() does not consume).
+    """
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if not session_key or len(messages.get_messages(request)):
+        return None
+    user: Any = request.user
+    unread = Notification.objects.filter(recipient=user).unread().count()
+    parts = (
+        request.get_full_path(),
+        session_key,
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        scope_key(user),
+        str(user.role),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+        str(unread),
+        ",".join(f"{kind}{heads.get(kind, 0)}" for kind in ALL_KINDS),
+    )
+    digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    return f"page:{digest}"
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in GET page served again to the same session until a change it shows is
+    committed (or DXGOV_DASHBOARD_CACHE_SECONDS pass); put it under login_required, so only a
+    session that passed the view's own access checks ever stores, or reads, its copy."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ttl = seconds()
+        if ttl <= 0 or request.method != "GET" or "block" in request.GET:
+            return view(request, *args, **kwargs)
+        cache_key = page_key(request, heads_for(request))
+        if cache_key is None:
+            return view(request, *args, **kwargs)
+        store = caches[PAGES]
+        body = store.get(cache_key)
+        if body is not None:
+            return HttpResponse(body)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            store.set(cache_key, response.content, ttl)
+        return response
+
+    return wrapper
+
+
 def clear() -> None:
     caches[CACHE].clear()
+    caches[PAGES].clear()

@@ -54,7 +54,7 @@ def _render_blocks(
 ) -> HttpResponse:
     """The page, or one block of it when `?block=` names one (a live refresh). Blocks come
     rendered from the cache while no change they show has been committed (cache.py)."""
-    heads = cache.feed_heads()
+    heads = cache.heads_for(request)
 
     def build(name: str) -> str:
         block = builders[name]()
@@ -158,6 +158,7 @@ def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable
 
 
 @login_required
+@cache.cached_page
 def overview(request: HttpRequest) -> HttpResponse:
     scope = blocks.scope_for(request.user, None)
     return _render_blocks(
@@ -181,25 +182,33 @@ def overview_export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
 # --- an agency ----------------------------------------------------------------------------------
 
 
-def _chosen_indicator(request: HttpRequest, scope: Scope) -> Indicator | None:
+def _chosen_indicator(request: HttpRequest, keys: list[Indicator]) -> Indicator | None:
+    """The indicator the children block shows: the one asked for, else the first key one."""
     text = request.GET.get("indicator", "")
     if text.isdigit() and len(text) < 10:
-        return Indicator.objects.filter(pk=int(text)).first()
-    keys = sources.key_indicators(scope.year, limit=1)
+        wanted = int(text)
+        return next((i for i in keys if i.pk == wanted), None) or (
+            Indicator.objects.filter(pk=wanted).first()
+        )
     return keys[0] if keys else None
 
 
-def _agency_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable[[], Block]]:
-    children = {"children": lambda: blocks.children_block(scope, _chosen_indicator(request, scope))}
+def _agency_builders(
+    request: HttpRequest, scope: Scope, chosen: Indicator | None
+) -> dict[str, Callable[[], Block]]:
+    children = {"children": lambda: blocks.children_block(scope, chosen)}
     return _common_builders(request, scope, children)
 
 
 @login_required
+@cache.cached_page
 def agency(request: HttpRequest, code: str) -> HttpResponse:
     if code == sources.ROOT:
         return redirect("dashboard:overview")
     scope = blocks.scope_for(request.user, code)
     assert scope.agency is not None
+    keys = sources.key_indicators(scope.year)
+    chosen = _chosen_indicator(request, keys)
     return _render_blocks(
         request,
         "dashboard/agency.html",
@@ -207,10 +216,10 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
             "scope": scope,
             "agency": scope.agency,
             "parent": scope.agency.parent if scope.agency.parent_id else None,
-            "indicator": _chosen_indicator(request, scope),
-            "indicators": sources.key_indicators(scope.year),
+            "indicator": chosen,
+            "indicators": keys,
         },
-        _agency_builders(request, scope),
+        _agency_builders(request, scope, chosen),
         lambda name, fmt: _with_query(
             request, reverse("dashboard:agency_export", args=[code, name, fmt])
         ),
@@ -220,7 +229,9 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def agency_export(request: HttpRequest, code: str, block: str, fmt: str) -> HttpResponse:
     scope = blocks.scope_for(request.user, code)
-    builders = _agency_builders(request, scope)
+    builders = _agency_builders(
+        request, scope, _chosen_indicator(request, sources.key_indicators(scope.year))
+    )
     if block not in builders:
         raise Http404(_("No such block."))
     return _export(builders[block](), fmt, f"{code}-{block}")
@@ -378,6 +389,7 @@ def silhouette(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cache.cached_page
 def wall(request: HttpRequest) -> HttpResponse:
     scope = blocks.scope_for(request.user, None)
     text = request.GET.get("rotate", "20")

@@ -6,18 +6,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
+from django.contrib import messages
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from dxgov.accounts.models import User
 from dxgov.accounts.testing import client_for
-from dxgov.dashboard import feed
+from dxgov.dashboard import cache, feed
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
 from dxgov.dashboard.tests.world import DashWorld
 from dxgov.directives import actions as directive_actions
 from dxgov.directives.jobs import run_daily
 from dxgov.directives.models import Directive, Task
 from dxgov.forecasting.actions import recompute_forecasts
+from dxgov.notifications.actions import notify
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions
 from dxgov.reporting.models import DataValue
@@ -142,3 +147,67 @@ def test_the_daily_run_prunes_the_feed(world: DashWorld) -> None:
     ChangeFeed.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=3))
     run_daily(timezone.localdate())
     assert not ChangeFeed.objects.filter(pk=old.pk).exists()
+
+
+# --- whole pages, per session -----------------------------------------------------------------
+
+AGENCY_PAGE = "/dashboard/agency/UBND-T25/"
+
+
+def test_a_page_is_served_again_to_its_session_until_a_change(
+    world: DashWorld, phutho_leader: User
+) -> None:
+    client = client_for(phutho_leader)
+    _body(client, AGENCY_PAGE)  # the first page sets the CSRF cookie the kept one is keyed by
+    first = _body(client, AGENCY_PAGE)
+    DataValue.objects.filter(agency__code="UBND-T25", indicator=world.rate).update(
+        numerator=1, denominator=1000
+    )
+    # The same bytes, masked CSRF token included: the whole page came from the cache.
+    assert _body(client, AGENCY_PAGE) == first
+    actions.approve_report(acting_user=phutho_leader, report=world.pending)
+    assert _body(client, AGENCY_PAGE) != first
+
+
+def test_pages_are_kept_per_session(
+    world: DashWorld, phutho_leader: User, dienbien_leader: User
+) -> None:
+    phutho, dienbien = client_for(phutho_leader), client_for(dienbien_leader)
+    for client in (phutho, dienbien):
+        _body(client, "/dashboard/")  # CSRF cookies set
+    ours = _body(phutho, "/dashboard/")
+    theirs = _body(dienbien, "/dashboard/")
+    name, other = phutho_leader.display_name(), dienbien_leader.display_name()
+    assert name in ours and name not in theirs and other in theirs
+    # A second session of the same user builds its own page (its own CSRF token).
+    again = client_for(phutho_leader)
+    assert _body(again, "/dashboard/") != ours
+    assert _body(phutho, "/dashboard/") == ours
+
+
+def test_a_new_notification_changes_the_page(world: DashWorld, phutho_leader: User) -> None:
+    client = client_for(phutho_leader)
+    before = _body(client, "/dashboard/")
+    notify(
+        recipient=phutho_leader,
+        kind="report_step",
+        title="Có báo cáo mới",
+        body="",
+        link="",
+        dedupe_key="cache-test",
+        send_email=False,
+    )
+    after = _body(client, "/dashboard/")
+    assert after != before and 'id="unread-count" class="badge warn">1<' in after
+
+
+def test_a_waiting_message_is_never_skipped(world: DashWorld, phutho_leader: User) -> None:
+    request = RequestFactory().get("/dashboard/")
+    SessionMiddleware(lambda r: HttpResponse()).process_request(request)
+    request.session.save()
+    MessageMiddleware(lambda r: HttpResponse()).process_request(request)
+    request.user = phutho_leader
+    heads = cache.feed_heads()
+    assert cache.page_key(request, heads) is not None
+    messages.success(request, "Đã lưu.")
+    assert cache.page_key(request, heads) is None

@@ -13,6 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--keepalive",
+            type=int,
+            default=2,
+            help="seconds a connection waits for its next request (0: one request each)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
@@ -29,6 +35,7 @@ class Command(BaseCommand):
                 self.cfg.set("worker_class", "gthread")
                 self.cfg.set("accesslog", None)  # our middleware logs each request as JSON
                 self.cfg.set("timeout", 60)
+                self.cfg.set("keepalive", options["keepalive"])
 
             def load(self) -> Any:
                 return application
