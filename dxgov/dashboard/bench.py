@@ -30,7 +30,7 @@ from django.db import connection
 from dxgov.accounts.models import User
 from dxgov.accounts.testing import client_for
 from dxgov.core.bench import machine, median_p95, timed, write_section
-from dxgov.dashboard import cache, fullscale
+from dxgov.dashboard import cache, feed, fullscale
 from dxgov.directives.models import Task
 from dxgov.dossiers.models import Dossier
 from dxgov.forecasting.models import Forecast
@@ -148,6 +148,15 @@ def _wrk(port: int, paths: list[str], cookie: str, seconds: float) -> tuple[floa
     return rate, int(errors.group(1)) if errors else 0, line
 
 
+def _generate(port: int, paths: list[str], cookie: str, seconds: float) -> tuple[float, int, str]:
+    """Requests/s, errors and how: wrk when installed, else Python keep-alive clients."""
+    if shutil.which(WRK):
+        rate, errors, latency = _wrk(port, paths, cookie, seconds)
+        return rate, errors, f"wrk, 2 threads, 16 connections, {seconds:.0f} s; latency {latency}"
+    ok, errors = _load(port, paths, cookie, seconds, 16)
+    return ok / seconds, errors, f"16 Python keep-alive clients (no wrk), {seconds:.0f} s"
+
+
 def _serve(port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
         [sys.executable, "-m", "dxgov.cli", "serve", "--port", str(port), "--workers", "2"],
@@ -190,6 +199,32 @@ def _cold(client: Any, path: str) -> Callable[[], object]:
     return call
 
 
+def _after_batch(client: Any, path: str) -> Callable[[], object]:
+    """A request right after a dossier batch's feed row (as its scoring hook writes one)."""
+
+    def call() -> object:
+        feed.scores_changed([None])
+        return client.get(path)
+
+    return call
+
+
+class _Batches(threading.Thread):
+    """Appends a dossier batch's feed row every `every` seconds, as steady ingestion does."""
+
+    def __init__(self, every: float) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.stop = threading.Event()
+        self.count = 0
+
+    def run(self) -> None:
+        while not self.stop.wait(self.every):
+            feed.scores_changed([None])
+            self.count += 1
+        connection.close()
+
+
 def main(*, repeat: int, seconds: float, full_scale: bool, out: Callable[[str], None]) -> None:
     # Request lines would drown the figures; the in-process client calls itself "testserver".
     logging.getLogger("dxgov.request").setLevel(logging.WARNING)
@@ -209,15 +244,20 @@ def main(*, repeat: int, seconds: float, full_scale: bool, out: Callable[[str], 
         "cache (no change since the last view); cold: every kept block dropped first, so the "
         "page is built from the database (the first view after a change).",
         "",
-        "| page | warm median ms | warm p95 ms | cold median ms | cold p95 ms | warm ÷ baseline |",
-        "|---|---:|---:|---:|---:|---:|",
+        "After a batch: a dossier batch's feed row written just before each request (the "
+        "ranking is rebuilt, the page put together again from the other kept blocks).",
+        "",
+        "| page | warm median ms | warm p95 ms | after a batch median / p95 ms "
+        "| cold median ms | cold p95 ms | warm ÷ baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, path in pages.items():
         warm = median_p95(timed(_getter(client, path), repeat))
+        batch = median_p95(timed(_after_batch(client, path), repeat))
         cold = median_p95(timed(_cold(client, path), max(5, repeat // 5), warmup=1))
         lines.append(
-            f"| {name} | {warm[0]:.1f} | {warm[1]:.1f} | {cold[0]:.0f} | {cold[1]:.0f} "
-            f"| {warm[0] / baseline:.1f} |"
+            f"| {name} | {warm[0]:.1f} | {warm[1]:.1f} | {batch[0]:.1f} / {batch[1]:.1f} "
+            f"| {cold[0]:.0f} | {cold[1]:.0f} | {warm[0] / baseline:.1f} |"
         )
         out(lines[-1])
     html = client.get("/dashboard/").content.decode()
@@ -238,22 +278,28 @@ def main(*, repeat: int, seconds: float, full_scale: bool, out: Callable[[str], 
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     try:
         _load(port, list(pages.values()), cookie, 5, 4)  # warm up (workers boot, caches fill)
-        if shutil.which(WRK):
-            rate, errors, latency = _wrk(port, list(pages.values()), cookie, seconds)
-            how = f"wrk, 2 threads, 16 keep-alive connections, {seconds:.0f} s; latency {latency}"
-        else:
-            ok, errors = _load(port, list(pages.values()), cookie, seconds, 16)
-            rate = ok / seconds
-            how = f"16 Python keep-alive clients (wrk not installed), {seconds:.0f} s"
+        runs = []
+        for label, every in (("no changes", 0.0), ("a dossier batch every second", 1.0)):
+            batches = _Batches(every) if every else None
+            if batches is not None:
+                batches.start()
+            try:
+                runs.append((label, *_generate(port, list(pages.values()), cookie, seconds)))
+            finally:
+                if batches is not None:
+                    batches.stop.set()
+                    batches.join()
     finally:
         server.terminate()
         server.wait(timeout=30)
     lines.append(
-        f"\nUnder load on loopback ({how}; overview and province page alternately; `dxgov "
-        f"serve`, gunicorn 2 workers × 8 threads, on the same 2 cores): **{rate:.0f} req/s**, "
-        f"{errors} errors."
+        "\nUnder load on loopback (overview and province page alternately; `dxgov serve`, "
+        "gunicorn 2 workers × 8 threads, on the same 2 cores as the load generator and "
+        "PostgreSQL):\n"
     )
-    out(f"load: {rate:.0f} req/s, {errors} errors")
+    for label, rate, errors, how in runs:
+        lines.append(f"* {label}: **{rate:.0f} req/s**, {errors} errors ({how}).")
+        out(f"load, {label}: {rate:.0f} req/s, {errors} errors")
     vendor = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, "")
     scale = "-full" if full_scale else ""
     write_section(

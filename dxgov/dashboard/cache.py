@@ -13,6 +13,7 @@ shows within DXGOV_DASHBOARD_CACHE_SECONDS.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -25,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from dxgov.accounts.access import scope_key
+from dxgov.dashboard.blocks import SCORE_766
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
 from dxgov.notifications.models import Notification
 
@@ -33,14 +35,17 @@ PAGES = "dashboard_pages"
 DEFAULT_SECONDS = 60
 ALL_KINDS = tuple(ChangeKind.values)
 # The kinds of change each block shows; a block not named here depends on every kind.
+# Dossier batches ("scores") arrive every few seconds nationally: only the blocks that show
+# scores follow them. A source that stopped sending and resumes leaves the warnings within the
+# time limit; the map follows scores when it shows the 766 index (`_kinds`).
 KINDS: dict[str, tuple[str, ...]] = {
-    "warnings": (ChangeKind.REPORT, ChangeKind.TASKS, ChangeKind.FORECASTS, ChangeKind.SCORES),
+    "warnings": (ChangeKind.REPORT, ChangeKind.TASKS, ChangeKind.FORECASTS),
     "indicators": (ChangeKind.REPORT, ChangeKind.FORECASTS),
-    "map": (ChangeKind.REPORT, ChangeKind.FORECASTS, ChangeKind.SCORES),
+    "map": (ChangeKind.REPORT, ChangeKind.FORECASTS),
     "ranking": (ChangeKind.SCORES,),
     "tasks": (ChangeKind.TASKS,),
     "reporting": (ChangeKind.REPORT,),
-    "children": (ChangeKind.REPORT, ChangeKind.FORECASTS, ChangeKind.SCORES),
+    "children": (ChangeKind.REPORT, ChangeKind.FORECASTS),
     "values": (ChangeKind.REPORT, ChangeKind.FORECASTS),
 }
 
@@ -61,10 +66,17 @@ def feed_heads() -> dict[str, int]:
     return {kind: int(value or 0) for kind, value in zip(ALL_KINDS, row, strict=True)}
 
 
+def _kinds(request: HttpRequest, name: str) -> tuple[str, ...]:
+    kinds = KINDS.get(name, ALL_KINDS)
+    if name == "map" and request.GET.get("show", "") == SCORE_766:
+        kinds = (*kinds, ChangeKind.SCORES)
+    return kinds
+
+
 def key(request: HttpRequest, name: str, heads: Mapping[str, int]) -> str:
     query = request.GET.copy()
     query.pop("block", None)
-    versions = ",".join(f"{kind}{heads.get(kind, 0)}" for kind in KINDS.get(name, ALL_KINDS))
+    versions = ",".join(f"{kind}{heads.get(kind, 0)}" for kind in _kinds(request, name))
     parts = (
         request.path,
         query.urlencode(),
@@ -78,6 +90,33 @@ def key(request: HttpRequest, name: str, heads: Mapping[str, int]) -> str:
     return f"block:{digest}"
 
 
+_locks: dict[str, threading.Lock] = {}
+_locks_lock = threading.Lock()
+
+
+def _fetch(store_name: str, cache_key: str, build: Callable[[], Any], ttl: int) -> Any:
+    """The kept value, or built once: the worker's other threads that miss the same key at
+    the same moment (every open dashboard right after a change) wait for that one build
+    instead of each repeating it."""
+    store = caches[store_name]
+    value = store.get(cache_key)
+    if value is not None:
+        return value
+    with _locks_lock:
+        lock = _locks.setdefault(cache_key, threading.Lock())
+    try:
+        with lock:
+            value = store.get(cache_key)
+            if value is None:
+                value = build()
+                if value is not None:
+                    store.set(cache_key, value, ttl)
+            return value
+    finally:
+        with _locks_lock:
+            _locks.pop(cache_key, None)
+
+
 def block_html(
     request: HttpRequest, name: str, heads: Mapping[str, int], render: Callable[[], str]
 ) -> str:
@@ -85,13 +124,7 @@ def block_html(
     ttl = seconds()
     if ttl <= 0:
         return render()
-    store = caches[CACHE]
-    cache_key = key(request, name, heads)
-    html = store.get(cache_key)
-    if html is None:
-        html = render()
-        store.set(cache_key, html, ttl)
-    return str(html)
+    return str(_fetch(CACHE, key(request, name, heads), render, ttl))
 
 
 def heads_for(request: HttpRequest) -> dict[str, int]:
@@ -143,14 +176,20 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         cache_key = page_key(request, heads_for(request))
         if cache_key is None:
             return view(request, *args, **kwargs)
-        store = caches[PAGES]
-        body = store.get(cache_key)
-        if body is not None:
-            return HttpResponse(body)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            store.set(cache_key, response.content, ttl)
-        return response
+        built: list[HttpResponse] = []
+
+        def build() -> bytes | None:
+            response = view(request, *args, **kwargs)
+            built.append(response)
+            ok = response.status_code == 200 and not response.streaming
+            return response.content if ok else None
+
+        body = _fetch(PAGES, cache_key, build, ttl)
+        if built:
+            return built[0]  # this request built it: its own response, headers and all
+        if body is None:  # another thread's build was not a page to keep: build ours
+            return view(request, *args, **kwargs)
+        return HttpResponse(body)
 
     return wrapper
 

@@ -211,3 +211,22 @@ def test_a_waiting_message_is_never_skipped(world: DashWorld, phutho_leader: Use
     assert cache.page_key(request, heads) is not None
     messages.success(request, "Đã lưu.")
     assert cache.page_key(request, heads) is None
+
+
+def test_a_dossier_batch_refreshes_only_what_shows_scores(
+    world: DashWorld, coordinator: User
+) -> None:
+    client = client_for(coordinator)
+    request = RequestFactory().get("/dashboard/")
+    request.user = coordinator
+    heads = cache.feed_heads()
+    keys = {name: cache.key(request, name, heads) for name in ("ranking", "warnings", "map")}
+    feed.scores_changed([object()])
+    after = cache.feed_heads()
+    assert cache.key(request, "ranking", after) != keys["ranking"]
+    assert cache.key(request, "warnings", after) == keys["warnings"]
+    assert cache.key(request, "map", after) == keys["map"]
+    scores_map = RequestFactory().get("/dashboard/?show=score766")
+    scores_map.user = coordinator
+    assert cache.key(scores_map, "map", heads) != cache.key(scores_map, "map", after)
+    assert _body(client, "/dashboard/?block=ranking")
