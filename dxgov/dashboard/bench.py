@@ -294,8 +294,8 @@ def main(*, repeat: int, seconds: float, full_scale: bool, out: Callable[[str], 
         server.wait(timeout=30)
     lines.append(
         "\nUnder load on loopback (overview and province page alternately; `dxgov serve`, "
-        "gunicorn 2 workers × 8 threads, on the same 2 cores as the load generator and "
-        "PostgreSQL):\n"
+        "gunicorn 2 workers × 8 threads, on the same 2 cores as the load generator"
+        f"{' and PostgreSQL' if connection.vendor == 'postgresql' else ''}):\n"
     )
     for label, rate, errors, how in runs:
         lines.append(f"* {label}: **{rate:.0f} req/s**, {errors} errors ({how}).")
