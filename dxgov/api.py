@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
@@ -100,8 +100,11 @@ def _has_nul(request: HttpRequest) -> bool:
 def _json_answers(view: View) -> View:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if _has_nul(request):
-            return _error(request, _("Text in a request may not contain NUL characters."), 400)
+        try:
+            if _has_nul(request):
+                return _error(request, _("Text in a request may not contain NUL characters."), 400)
+        except RequestDataTooBig:
+            return _too_big(request)
         response = view(request, *args, **kwargs)
         if response.status_code != 405 or response.get("Content-Type", "").startswith(
             "application/json"
@@ -117,6 +120,16 @@ def _json_answers(view: View) -> View:
         return answer
 
     return wrapped
+
+
+def _too_big(request: HttpRequest) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: say the limit and what to do, in JSON."""
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    message = _(
+        "The request body is larger than %(mb)s MB. Send it gzip-compressed "
+        "(Content-Encoding: gzip) or split it into smaller batches."
+    ) % {"mb": megabytes}
+    return _error(request, message, 413)
 
 
 @csrf_exempt

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -355,3 +355,28 @@ def test_the_collector_is_paused_per_batch_and_restored_by_the_last_one() -> Non
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_a_body_over_the_limit_is_refused_in_json_and_gzip_gets_it_through(
+    phutho_source: Source,
+) -> None:
+    _source, token = phutho_source
+    records = [make_record(f"BIG{i}") for i in range(40)]
+    body = json.dumps({"schema": "dxgov.dossier/1", "batch_id": "big-1", "records": records})
+    limit = override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=len(body) // 2)
+    with limit:
+        response = bearer(token).post(URL, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "gzip" in response.json()["message"]
+    assert not Batch.objects.exists()
+    # The same batch, compressed, is well under the limit and stored whole.
+    with limit:
+        response = bearer(token).post(
+            URL,
+            gzip.compress(body.encode()),
+            content_type="application/json",
+            HTTP_CONTENT_ENCODING="gzip",
+        )
+    assert response.status_code in (200, 201), response.content
+    assert Dossier.objects.filter(code__startswith="BIG").count() == 40
