@@ -73,10 +73,18 @@ def _kinds(request: HttpRequest, name: str) -> tuple[str, ...]:
     return kinds
 
 
+def _versions(heads: Mapping[str, int], kinds: tuple[str, ...]) -> str:
+    return ",".join(f"{kind}{heads.get(kind, 0)}" for kind in kinds)
+
+
+def _digest(kind: str, parts: tuple[str, ...]) -> str:
+    return f"{kind}:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def key(request: HttpRequest, name: str, heads: Mapping[str, int]) -> str:
     query = request.GET.copy()
     query.pop("block", None)
-    versions = ",".join(f"{kind}{heads.get(kind, 0)}" for kind in _kinds(request, name))
+    versions = _versions(heads, _kinds(request, name))
     parts = (
         request.path,
         query.urlencode(),
@@ -86,8 +94,7 @@ def key(request: HttpRequest, name: str, heads: Mapping[str, int]) -> str:
         timezone.localdate().isoformat(),
         versions,
     )
-    digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-    return f"block:{digest}"
+    return _digest("block", parts)
 
 
 _locks: dict[str, threading.Lock] = {}
@@ -157,10 +164,9 @@ def page_key(request: HttpRequest, heads: Mapping[str, int]) -> str | None:
         translation.get_language() or "",
         timezone.localdate().isoformat(),
         str(unread),
-        ",".join(f"{kind}{heads.get(kind, 0)}" for kind in ALL_KINDS),
+        _versions(heads, ALL_KINDS),
     )
-    digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-    return f"page:{digest}"
+    return _digest("page", parts)
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -297,9 +297,8 @@ def figure(
             found[row.period].append(row)
         by_period.update(found)
     points = []
-    for code, values in by_period.items():
-        top = min(_depth(v.agency.path) for v in values)
-        chosen = [v for v in values if _depth(v.agency.path) == top]
+    # Each period's values already come from one level, the highest that reported.
+    for code, chosen in by_period.items():
         total = aggregate.total(contribution(indicator, v) for v in chosen)
         period = periods.parse_period(code)
         points.append(
