@@ -32,11 +32,11 @@ def report_changed(report: Any) -> ChangeFeed:
     return publish(kind=ChangeKind.REPORT, agency=report.agency, blocks=REPORT_BLOCKS)
 
 
-def scores_changed(changes: list[Any]) -> None:
+def scores_changed(write: Any) -> None:
     """A dossier batch changed dossiers (and so Decision 766 scores): the `after_batch` hook,
     run in the batch's transaction after scoring's own. National scores: no agency, so every
     open dashboard hears of it and refreshes its ranking block."""
-    if changes:
+    if write.written:
         publish(kind=ChangeKind.SCORES, agency=None, blocks=SCORE_BLOCKS)
 
 

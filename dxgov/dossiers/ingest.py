@@ -3,17 +3,21 @@
 The write path (see docs/adr/0011-dossier-ingestion.md):
 
 1. Decode the body (JSON, NDJSON or CSV; gzip) into `(position, where, raw)` items
-   (`decode_*`, pure). A line that is not JSON becomes an item with a parse error.
-2. Validate each record (`schema.validate`, pure) and check its agency against the agencies
-   the source may report for; a failing record goes to quarantine, never blocking the others.
+   (`decode_*`, pure); a JSON or NDJSON record stays its JSON text (`msgspec.Raw`).
+2. Validate each record and check its agency against the agencies the source may report for
+   (`prepare`): the text is decoded straight into typed Structs and a row
+   (`schema.decode_fast`, `fast_row`); what that path refuses is decoded into plain values
+   (a text that is not JSON becomes a parse error) and validated precisely
+   (`schema.validate`); a failing record goes to quarantine, never blocking the others.
 3. In one transaction (`write_batch`, called by `actions.receive_batch`): lock the source row
    (batches of one source are written one at a time, so the old values handed to the hooks are
    exact), refuse a batch id already seen by answering with its summary, read the stored
    versions of the batch's codes, classify every record (new, updated, unchanged, stale), write
    the new and updated ones in one statement (PostgreSQL: COPY into a temporary table, then
    `INSERT … ON CONFLICT (source_id, code) DO UPDATE … WHERE excluded.updated_at >
-   dossiers_dossier.updated_at`; SQLite: the same upsert through executemany), call the
-   `after_batch` hooks, record one audit event.
+   dossiers_dossier.updated_at`; SQLite: the same upsert through executemany), with the
+   `before_write` hooks called before the write and the `after_batch` hooks after it (one
+   `signals.BatchWrite`), record one audit event.
 
 Never regress: a record whose `updated_at` is older than the stored one is counted stale and
 ignored; the same `updated_at` again is the same version (unchanged, not rewritten).
@@ -36,14 +40,15 @@ from threading import Lock
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 import orjson
 from django.db import connection
 from django.utils import timezone
-from psycopg.types.json import set_json_dumps
+from psycopg.types.string import BytesBinaryDumper
 
 from dxgov.dossiers import schema
 from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
-from dxgov.dossiers.signals import Change, after_batch
+from dxgov.dossiers.signals import BatchWrite, after_batch, before_write
 from dxgov.orgunits.models import Agency
 from dxgov.scoring.qd766 import processing_parsed
 
@@ -70,7 +75,7 @@ DELAY_BUCKETS = (
     10**10,
 )
 
-# The Dossier columns written at ingestion, in order (the `after_batch` rows have these plus id).
+# The Dossier columns written at ingestion, in order.
 ROW_FIELDS = (
     "source_id",
     "code",
@@ -187,8 +192,38 @@ def _text(data: bytes) -> str:
         raise BatchRefused("The body is not UTF-8 text.") from exc
 
 
+class _Batch(msgspec.Struct):
+    """The batch envelope, its records left undecoded (each is decoded on its own, typed)."""
+
+    records: list[msgspec.Raw]
+    schema: Any = None
+    batch_id: Any = None
+
+
+_decode_batch = msgspec.json.Decoder(_Batch).decode
+Raw = msgspec.Raw
+
+
 def decode_json(data: bytes) -> tuple[str, str, list[Item]]:
-    """A JSON batch `{"schema", "batch_id", "records": [...]}`: its schema, id and records."""
+    """A JSON batch `{"schema", "batch_id", "records": [...]}`: its schema, id and records.
+
+    The records stay JSON text (`msgspec.Raw`) here: `prepare` decodes each straight into the
+    typed record, and only a record the fast path refuses is decoded into plain values.
+    """
+    try:
+        envelope = _decode_batch(data)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return _decode_json_values(data)  # refused as it would be, with the same messages
+    records = envelope.records
+    if len(records) > MAX_RECORDS:
+        raise BatchRefused(f"A batch may hold at most {MAX_RECORDS} records; split it.")
+    items: list[Item] = [
+        (index, f"records[{index}]", raw, None) for index, raw in enumerate(records)
+    ]
+    return _string(envelope.schema), _string(envelope.batch_id), items
+
+
+def _decode_json_values(data: bytes) -> tuple[str, str, list[Item]]:
     try:
         body = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -216,21 +251,31 @@ def _string(value: Any) -> str:
 
 
 def ndjson_items(lines: Iterable[str], first_line: int = 1) -> Iterator[Item]:
-    """One record per line (blank lines skipped); a line that is not JSON is an error item."""
-    fast = orjson.loads
+    """One record per line (blank lines skipped), left as JSON text (`msgspec.Raw`) for
+    `prepare`, which reports a line that is not JSON."""
     for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         where = f"line {number}"
         try:
-            yield number, where, fast(line), None
-            continue
-        except orjson.JSONDecodeError:
-            pass  # json decides (see decode_json)
-        try:
-            yield number, where, json.loads(line), None
-        except (ValueError, RecursionError):
-            yield number, where, None, f"{where}: not valid JSON"
+            yield number, where, Raw(line), None
+        except UnicodeEncodeError:  # a lone surrogate (not from UTF-8 text): json reads it
+            value, error = loads(line, where)
+            yield number, where, value, error
+
+
+def loads(raw: Any, where: str) -> tuple[Any, str | None]:
+    """An undecoded record's plain value (orjson, then json for what orjson is too strict
+    for: see decode_json), or the error of a text that is not JSON."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
+    try:
+        return orjson.loads(data), None
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(data.decode("utf-8-sig", "surrogatepass")), None
+    except (ValueError, RecursionError):
+        return None, f"{where}: not valid JSON"
 
 
 def csv_items(rows: Iterable[str]) -> Iterator[Item]:
@@ -349,53 +394,170 @@ def to_row(
     }
 
 
+_encode = msgspec.json.Encoder().encode
+_EMPTY_JSON = b"[]"
+
+
+def fast_row(fast: schema.FastRecord, agency_id: int) -> dict[str, Any] | str:
+    """`to_row` of a record decoded by the fast path, built from the Struct directly: the same
+    column values (tested), with the JSON lists already encoded (bytes; see `copy_rows`)."""
+    history = fast.status_history or ()
+    timing = fast.processing_time
+    received_at = fast.received_at
+    try:
+        figures = processing_parsed(
+            received_at,
+            [(entry.at, entry.status) for entry in history],
+            finished_at=fast.finished_at,
+            due_at=fast.due_at,
+            limit=None if timing is None else {"value": timing.value, "unit": timing.unit},
+        )
+    except (ValueError, OverflowError, TypeError, KeyError, ArithmeticError) as exc:
+        return f"processing figures cannot be computed ({exc.__class__.__name__})"
+    status = ""
+    if history:
+        # The latest entry's status (the first listed among equal times, as max() gives).
+        latest = history[0]
+        for entry in history:
+            if entry.at > latest.at:
+                latest = entry
+        status = latest.status
+    documents = fast.documents or ()
+    fees = fast.fees or ()
+    petitions = fast.petitions or ()
+    digitised_component = fast.has_digitised_component is True
+    vneid = fast.vneid_authenticated is True
+    result_code = fast.result_code or ""
+    result_file_url = fast.result_file_url or ""
+    population_db_code = fast.population_db_code or ""
+    encode = _encode
+    return {
+        "code": fast.code,
+        "procedure_code": fast.procedure_code,
+        "agency_id": agency_id,
+        "received_month": _month(received_at),
+        "submitted_at": fast.submitted_at,
+        "received_at": received_at,
+        "due_at": fast.due_at,
+        "finished_at": fast.finished_at,
+        "processing_value": None if timing is None else timing.value,
+        "processing_unit": "" if timing is None else timing.unit,
+        "channel": 1 if fast.channel is None else fast.channel,
+        "filed_on_dvcqg": fast.filed_on_dvcqg is True,
+        "status": status,
+        "status_history": encode(history) if history else _EMPTY_JSON,
+        "result_code": result_code,
+        "result_file_url": result_file_url,
+        "has_digitised_component": digitised_component,
+        "documents": encode(documents) if documents else _EMPTY_JSON,
+        "vneid_authenticated": vneid,
+        "population_db_code": population_db_code,
+        "fees": encode(fees) if fees else _EMPTY_JSON,
+        "fee_total": sum(fee.amount for fee in fees),
+        "paid_online": 0 if fast.paid_online is None else fast.paid_online,
+        "synced_to_dvcqg": fast.synced_to_dvcqg is True,
+        "rating": fast.rating,
+        "petitions": encode(petitions) if petitions else _EMPTY_JSON,
+        "updated_at": fast.updated_at,
+        "end_at": figures.end_at,
+        "supplement_seconds": figures.supplement_seconds,
+        "supplement_requests": figures.supplement_requests,
+        "effective_due": figures.effective_due,
+        "late_by_supplements": figures.late_by_supplements,
+        "has_e_result": bool(result_code and result_file_url),
+        "digitised": digitised_component or any(d.digitised is True for d in documents),
+        "from_personal_store": any(d.from_personal_store is True for d in documents),
+        "uses_population_data": vneid or bool(population_db_code),
+        "petition_count": len(petitions),
+    }
+
+
 def prepare(items: Iterable[Item], agencies: dict[str, int], source_code: str) -> Prepared:
     """Validate every item; keep the newest version of each code; collect the refusals.
 
-    `agencies` maps the codes of the agencies the source may report for to their ids.
+    `agencies` maps the codes of the agencies the source may report for to their ids. An item
+    still in JSON text (`msgspec.Raw`) is decoded straight into a typed record and row
+    (`schema.decode_fast`, `fast_row`); one that path refuses is decoded into plain values
+    and validated precisely, as a decoded item is.
     """
     prepared = Prepared()
     rows = prepared.rows
     missing = prepared.missing
     checked = (*schema.REQUIRED, *schema.EXPECTED)
+    decode_fast = schema.decode_fast
     for position, where, raw, decode_error in items:
         prepared.total += 1
+        row: dict[str, Any] | None = None
+        if type(raw) is Raw:
+            fast = decode_fast(raw)
+            agency_id = None if fast is None else agencies.get(fast.agency_code)
+            if fast is not None and agency_id is not None:
+                built = fast_row(fast, agency_id)
+                if not isinstance(built, str):
+                    row = built
+                    for key in schema.fast_missing(fast):
+                        missing[key] = missing.get(key, 0) + 1
+            if row is None:  # refused by the fast path: the precise one says why
+                raw, decode_error = loads(raw, where)
         if decode_error is not None:
             prepared.refused.append((position, where, raw, [decode_error]))
             continue
-        record, errors = schema.validate(raw, where)
-        if record is None:
-            if type(raw) is dict:
-                for key in checked:
-                    if raw.get(key) is None:
-                        missing[key] = missing.get(key, 0) + 1
-            prepared.refused.append((position, where, raw, errors))
-            continue
-        for key in record.missing:  # a valid record lacks no required field
-            missing[key] = missing.get(key, 0) + 1
-        agency_id = agencies.get(record.agency_code)
-        if agency_id is None:
-            message = (
-                f"{where}.agency_code: {record.agency_code} is not an agency source "
-                f"{source_code} may report for"
-            )
-            prepared.refused.append((position, where, raw, [message]))
-            continue
-        row = to_row(record, raw, agency_id)
-        if isinstance(row, str):
-            prepared.refused.append((position, where, raw, [f"{where}: {row}"]))
-            continue
-        earlier = rows.get(record.code)
-        if earlier is not None:
-            if earlier["updated_at"] > record.updated_at:
-                prepared.duplicates_stale += 1
+        if row is None:
+            row = _precise_row(prepared, position, where, raw, agencies, source_code, checked)
+            if row is None:
                 continue
-            if earlier["updated_at"] == record.updated_at:
-                prepared.duplicates_same += 1
-                continue
-            prepared.duplicates_stale += 1  # the earlier copy is the stale one
-        rows[record.code] = row
+        _keep_newest(prepared, rows, row)
     return prepared
+
+
+def _precise_row(
+    prepared: Prepared,
+    position: int,
+    where: str,
+    raw: Any,
+    agencies: dict[str, int],
+    source_code: str,
+    checked: tuple[str, ...],
+) -> dict[str, Any] | None:
+    """A decoded item through `schema.validate`: its row, or None once refused."""
+    missing = prepared.missing
+    record, errors = schema.validate(raw, where)
+    if record is None:
+        if type(raw) is dict:
+            for key in checked:
+                if raw.get(key) is None:
+                    missing[key] = missing.get(key, 0) + 1
+        prepared.refused.append((position, where, raw, errors))
+        return None
+    for key in record.missing:  # a valid record lacks no required field
+        missing[key] = missing.get(key, 0) + 1
+    agency_id = agencies.get(record.agency_code)
+    if agency_id is None:
+        message = (
+            f"{where}.agency_code: {record.agency_code} is not an agency source "
+            f"{source_code} may report for"
+        )
+        prepared.refused.append((position, where, raw, [message]))
+        return None
+    row = to_row(record, raw, agency_id)
+    if isinstance(row, str):
+        prepared.refused.append((position, where, raw, [f"{where}: {row}"]))
+        return None
+    return row
+
+
+def _keep_newest(prepared: Prepared, rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
+    code = row["code"]
+    earlier = rows.get(code)
+    if earlier is not None:
+        if earlier["updated_at"] > row["updated_at"]:
+            prepared.duplicates_stale += 1
+            return
+        if earlier["updated_at"] == row["updated_at"]:
+            prepared.duplicates_same += 1
+            return
+        prepared.duplicates_stale += 1  # the earlier copy is the stale one
+    rows[code] = row
 
 
 def quarantine_copy(raw: Any) -> Any:
@@ -433,22 +595,30 @@ def reportable_agencies(source: SourceSystem) -> dict[str, int]:
     return found
 
 
-def _stored(source_id: int, codes: list[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    if connection.vendor == "postgresql":
-        # One array parameter: 5,000 `IN` parameters cost more to send than the lookup.
-        stored = Dossier.objects.filter(source_id=source_id).extra(
-            where=["code = ANY(%s)"], params=[codes]
-        )
-        for row in stored.values("id", *ROW_FIELDS):
-            found[row["code"]] = row
+STORED = ("id", "code", "updated_at", "first_seen_at", "received_month")
+
+
+def _stored(source_id: int, codes: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The stored version of each code the source already sent: (id, code, updated_at,
+    first_seen_at, received_month), all the classification, the write and the hooks need."""
+    found: dict[str, tuple[Any, ...]] = {}
+    if not codes:
         return found
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: 5,000 `IN` parameters cost more to send than the lookup.
+            cursor.execute(
+                "SELECT id, code, updated_at, first_seen_at, received_month FROM dossiers_dossier "
+                "WHERE source_id = %s AND code = ANY(%s)",
+                [source_id, codes],
+            )
+            for row in cursor.fetchall():
+                found[row[1]] = row
+            return found
     for start in range(0, len(codes), 5000):
         chunk = codes[start : start + 5000]
-        for row in Dossier.objects.filter(source_id=source_id, code__in=chunk).values(
-            "id", *ROW_FIELDS
-        ):
-            found[row["code"]] = row
+        for row in Dossier.objects.filter(source_id=source_id, code__in=chunk).values_list(*STORED):
+            found[row[1]] = row
     return found
 
 
@@ -462,16 +632,24 @@ def _upsert_sql(table_source: str) -> str:
     )
 
 
-def dump_json(value: Any) -> str:
-    """A JSON column's text: orjson, several times faster than json; json for what orjson
-    refuses (nothing a valid record holds, but the writer must not depend on that)."""
+def json_bytes(value: Any) -> bytes:
+    """A JSON column's text as UTF-8: as is when the fast path already encoded it (bytes);
+    else orjson, several times faster than json; json for what orjson refuses (nothing a
+    valid record holds, but the writer must not depend on that)."""
+    if type(value) is bytes:
+        return value
     try:
-        return orjson.dumps(value).decode()
+        return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value)
+        return json.dumps(value).encode()
+
+
+def dump_json(value: Any) -> str:
+    return json_bytes(value).decode()
 
 
 _column_types: dict[str, str] = {}
+JSONB_VERSION = b"\x01"
 
 
 def _types(cursor: Any, columns: tuple[str, ...]) -> list[str]:
@@ -490,14 +668,30 @@ def copy_rows(
     cursor: Any, table: str, columns: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
     """COPY rows (dicts with `columns`) into `table` (dossiers_dossier's column types), binary:
-    about half the client's cost of the text format for these 42 columns (measured)."""
-    set_json_dumps(dump_json, cursor)
+    about half the client's cost of the text format for these 42 columns (measured).
+
+    A jsonb value in binary COPY is a version byte (1) and the JSON text: the JSON columns go
+    as such bytes, declared `bytea` to the driver so that it passes them through untouched
+    instead of calling a Python dumper for every value.
+    """
     types = _types(cursor, columns)
+    json_at = [i for i, kind in enumerate(types) if kind == "jsonb"]
+    for i in json_at:
+        types[i] = "bytea"
+    version = JSONB_VERSION
+    encode = json_bytes
+    if json_at:
+        # bytea's dumper by default is DB-API's Binary one, in Python; psycopg's own (C) for
+        # this cursor only.
+        cursor.adapters.register_dumper(bytes, BytesBinaryDumper)
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         write = copy.write_row
         for row in rows:
-            write([row[column] for column in columns])
+            values = [row[column] for column in columns]
+            for i in json_at:
+                values[i] = version + encode(values[i])
+            write(values)
 
 
 def _new_ids(cursor: Any, count: int) -> list[int]:
@@ -577,7 +771,7 @@ def write_rows(rows: list[dict[str, Any]]) -> None:
 class Outcome:
     batch: Batch
     replayed: bool
-    changes: list[Change]
+    write: BatchWrite | None = None  # what the batch wrote (None: nothing)
 
 
 def write_batch(
@@ -590,14 +784,14 @@ def write_batch(
     """Validate and write one batch. The caller holds the transaction (actions.receive_batch)."""
     earlier = Batch.objects.filter(source=source, batch_id=batch_id).first()
     if earlier is not None:
-        return Outcome(earlier, True, [])  # a resend: nothing to validate or write
+        return Outcome(earlier, True)  # a resend: nothing to validate or write
     agencies = reportable_agencies(source)
     prepared = prepare(items, agencies, source.code)
     # Batches of one source are written one at a time from here to the commit.
     SourceSystem.objects.select_for_update().filter(pk=source.pk).first()
     existing = Batch.objects.filter(source=source, batch_id=batch_id).first()
     if existing is not None:
-        return Outcome(existing, True, [])
+        return Outcome(existing, True)
     now = timezone.now()
     batch = Batch.objects.create(
         source=source, batch_id=batch_id, received_at=now, channel=channel, total=prepared.total
@@ -607,20 +801,24 @@ def write_batch(
     unchanged = prepared.duplicates_same
     stale = prepared.duplicates_stale
     to_write: list[dict[str, Any]] = []
-    changes: list[Change] = []
+    replaced: list[int] = []
+    months: set[date] = set()  # of receipt, of the versions replaced and written
     delays: list[float] = []
     for code, row in prepared.rows.items():
         old = stored.get(code)
         if old is not None:
-            if row["updated_at"] < old["updated_at"]:
+            old_id, _code, old_updated_at, old_first_seen_at, old_month = old
+            if row["updated_at"] < old_updated_at:
                 stale += 1
                 continue
-            if row["updated_at"] == old["updated_at"]:
+            if row["updated_at"] == old_updated_at:
                 unchanged += 1
                 continue
             updated += 1
-            row["first_seen_at"] = old["first_seen_at"]
-            row["id"] = old["id"]
+            row["first_seen_at"] = old_first_seen_at
+            row["id"] = old_id
+            replaced.append(old_id)
+            months.add(old_month)
         else:
             accepted += 1
             row["first_seen_at"] = now
@@ -628,9 +826,13 @@ def write_batch(
         row["arrived_at"] = now
         row["batch_id"] = batch.pk
         delays.append((now - row["updated_at"]).total_seconds())
+        months.add(row["received_month"])
         to_write.append(row)
-        changes.append((old, row))
-    write_rows(to_write)  # sets the new rows' ids
+    write = BatchWrite(batch=batch.pk, replaced=replaced, months=months) if to_write else None
+    if write is not None:
+        before_write(write)  # the replaced versions are still stored
+        write_rows(to_write)  # sets the new rows' ids
+        write.written = [row["id"] for row in to_write]
     QuarantinedRecord.objects.bulk_create(
         [
             QuarantinedRecord(
@@ -659,9 +861,10 @@ def write_batch(
         finished_at=timezone.now(),
     )
     SourceSystem.objects.filter(pk=source.pk).update(last_contact_at=now)
-    after_batch(changes)
+    if write is not None:
+        after_batch(write)
     batch.refresh_from_db()
-    return Outcome(batch, False, changes)
+    return Outcome(batch, False, write)
 
 
 def _code_of(raw: Any) -> str:

@@ -9,8 +9,9 @@ Personal data (Decree 13/2023) is refused: a key naming a citizen's identity, na
 details (`citizen_id`, `cccd`, `ho_ten`, `phone`, …) anywhere in the record makes it invalid,
 and `redact()` replaces such values with "[removed]" before the record is kept in quarantine.
 
-Datetimes are ISO 8601 with a UTC offset (`2025-07-01T08:30:00+07:00`); a time without an
-offset is refused, as it would be read differently by different systems. Unknown keys are
+Datetimes are RFC 3339 (the ISO 8601 profile OpenAPI's `date-time` means) with a UTC offset
+(`2025-07-01T08:30:00+07:00`, `…Z`); a time without an offset is refused, as it would be read
+differently by different systems. Fractions beyond microseconds are rounded. Unknown keys are
 ignored (after the personal-data check), so a source may send more than version 1 names.
 
 Error messages are English and stable: they are read by the source systems' developers.
@@ -302,12 +303,22 @@ def _optional_text(value: Any, where: str, limit: int, errors: list[str]) -> str
     return _text(value, where, limit, errors)
 
 
+def parse_moment(text: str) -> datetime:
+    """An RFC 3339 date and time (the profile of ISO 8601 that OpenAPI's `date-time` names),
+    read by msgspec's parser: the very one the fast path decodes with, so that both paths
+    read every moment alike. Naive times parse here and are refused by the callers."""
+    try:
+        return _to_moment(text, datetime)
+    except msgspec.ValidationError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _moment(value: Any, where: str, errors: list[str]) -> datetime | None:
-    if type(value) is not str or len(value) > 40:
+    if type(value) is not str:
         errors.append(f"{where}: must be an ISO 8601 date and time with offset")
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        moment = parse_moment(value)
     except ValueError:
         errors.append(f"{where}: must be an ISO 8601 date and time with offset")
         return None
@@ -374,14 +385,14 @@ def _history(value: Any, where: str, errors: list[str]) -> list[tuple[str, datet
     if type(value) is list and len(value) <= MAX_LIST:
         # The common case, with no path built: every entry well formed.
         history = []
-        parse = datetime.fromisoformat
+        parse = parse_moment
         for item in value:
             if type(item) is not dict or not item.keys() <= _HISTORY_KEYS:
                 break
             status, at = item.get("status"), item.get("at")
             if type(status) is not str or status not in STATUSES:
                 break
-            if type(at) is not str or len(at) > 40:
+            if type(at) is not str:
                 break
             try:
                 moment = parse(at)
@@ -519,12 +530,12 @@ def _processing_time(value: Any, where: str, errors: list[str]) -> tuple[float |
 # --- the fast path -------------------------------------------------------------------------
 # msgspec Structs mirroring the format, strict (no "1" for 1, no true for 1), refusing unknown
 # keys (so the personal-data walk of unknown keys stays in the precise path). Datetimes are
-# length-bounded strings here and parsed below with datetime.fromisoformat, exactly as the
-# precise path parses them; text is checked for NUL and lone surrogates below as well.
+# read by msgspec's RFC 3339 parser, the one `parse_moment` uses on the precise path; the year
+# bounds, NUL and lone surrogates and blank codes are checked below, as the precise path does.
+# `decode_fast` reads one record straight from its JSON bytes (no dict in between); the
+# ingestion turns the Struct into a row itself (`ingest.fast_row`).
 
-_Moment = Annotated[str, Meta(max_length=40)]
-
-
+_When = Annotated[datetime, Meta(tz=True)]
 _Code = Annotated[str, Meta(max_length=MAX_CODE)]
 _Procedure = Annotated[str, Meta(max_length=MAX_PROCEDURE)]
 _AgencyCode = Annotated[str, Meta(max_length=MAX_AGENCY)]
@@ -533,7 +544,7 @@ _Url = Annotated[str, Meta(max_length=MAX_URL)]
 _Name = Annotated[str, Meta(max_length=MAX_NAME)]
 
 
-class _FastHistory(msgspec.Struct, forbid_unknown_fields=True):
+class FastHistory(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     status: Literal[
         "received",
         "processing",
@@ -545,146 +556,179 @@ class _FastHistory(msgspec.Struct, forbid_unknown_fields=True):
         "rejected",
         "withdrawn",
     ]
-    at: _Moment
+    at: _When
 
 
-class _FastDocument(msgspec.Struct, forbid_unknown_fields=True):
+class FastDocument(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     name: _Name | None = None
     digitised: bool | None = None
     from_personal_store: bool | None = None
 
 
-class _FastFee(msgspec.Struct, forbid_unknown_fields=True):
+class FastFee(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     amount: Annotated[int, Meta(ge=0, le=MAX_AMOUNT)]
     name: _Name | None = None
 
 
-class _FastPetition(msgspec.Struct, forbid_unknown_fields=True):
-    received_at: _Moment
-    handled_at: _Moment | None = None
+class FastPetition(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    received_at: _When
+    handled_at: _When | None = None
     disliked: bool | None = None
     recomplained: bool | None = None
 
 
-class _FastProcessing(msgspec.Struct, forbid_unknown_fields=True):
+class FastProcessing(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     value: Annotated[float, Meta(ge=0, le=MAX_PROCESSING)]
     unit: Literal["working_day", "day", "hour"]
 
 
-class _FastRecord(msgspec.Struct, forbid_unknown_fields=True):
+class FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A well-formed record as decoded (None where the sender left a field out)."""
+
     code: _Code
     procedure_code: _Procedure
     agency_code: _AgencyCode
-    received_at: _Moment
-    updated_at: _Moment
-    submitted_at: _Moment | None = None
-    due_at: _Moment | None = None
-    finished_at: _Moment | None = None
-    processing_time: _FastProcessing | None = None
+    received_at: _When
+    updated_at: _When
+    submitted_at: _When | None = None
+    due_at: _When | None = None
+    finished_at: _When | None = None
+    processing_time: FastProcessing | None = None
     channel: Literal[1, 2, 3] | None = None
-    status_history: Annotated[list[_FastHistory], Meta(max_length=MAX_LIST)] | None = None
+    status_history: Annotated[list[FastHistory], Meta(max_length=MAX_LIST)] | None = None
     filed_on_dvcqg: bool | None = None
     synced_to_dvcqg: bool | None = None
     paid_online: Literal[0, 1, 2] | None = None
     result_code: _Short | None = None
     result_file_url: _Url | None = None
     has_digitised_component: bool | None = None
-    documents: Annotated[list[_FastDocument], Meta(max_length=MAX_LIST)] | None = None
+    documents: Annotated[list[FastDocument], Meta(max_length=MAX_LIST)] | None = None
     vneid_authenticated: bool | None = None
     population_db_code: _Code | None = None
-    fees: Annotated[list[_FastFee], Meta(max_length=MAX_LIST)] | None = None
+    fees: Annotated[list[FastFee], Meta(max_length=MAX_LIST)] | None = None
     rating: Literal[1, 2, 3, 4, 5] | None = None
-    petitions: Annotated[list[_FastPetition], Meta(max_length=MAX_LIST)] | None = None
+    petitions: Annotated[list[FastPetition], Meta(max_length=MAX_LIST)] | None = None
 
 
 _convert = msgspec.convert
-_parse = datetime.fromisoformat
+_to_moment = msgspec.convert
+_decode_record = msgspec.json.Decoder(FastRecord).decode
+_FAST_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, RecursionError)
 
 
-class _Refused(Exception):
-    """The fast path gives up; the precise validator decides."""
+def _year_ok(moment: datetime | None) -> bool:
+    return moment is None or YEAR_MIN <= moment.year <= YEAR_MAX
 
 
-def _fast_moment(value: str) -> datetime:
-    try:
-        moment = _parse(value)
-    except ValueError:
-        raise _Refused from None
-    if moment.tzinfo is None or not YEAR_MIN <= moment.year <= YEAR_MAX:
-        raise _Refused
-    return moment
-
-
-def _fast_optional_moment(value: str | None) -> datetime | None:
-    return None if value is None else _fast_moment(value)
-
-
-def _fast_text(value: str | None) -> str:
+def _text_ok(value: str | None) -> bool:
+    """Storable text: no NUL, no lone surrogate (msgspec refuses the latter when decoding
+    bytes, not when converting a dict)."""
     if value is None:
-        return ""
-    if "\x00" in value or (not value.isascii() and _SURROGATE.search(value) is not None):
-        raise _Refused
-    return value
+        return True
+    return "\x00" not in value and (value.isascii() or _SURROGATE.search(value) is None)
+
+
+def fast_checks(fast: FastRecord) -> bool:
+    """What the Structs cannot say: non-blank codes, storable text, years in bounds."""
+    code, procedure_code, agency_code = fast.code, fast.procedure_code, fast.agency_code
+    if not (code.strip() and procedure_code.strip() and agency_code.strip()):
+        return False
+    if not (
+        _text_ok(code)
+        and _text_ok(procedure_code)
+        and _text_ok(agency_code)
+        and _text_ok(fast.result_code)
+        and _text_ok(fast.result_file_url)
+        and _text_ok(fast.population_db_code)
+    ):
+        return False
+    if not (
+        _year_ok(fast.received_at)
+        and _year_ok(fast.updated_at)
+        and _year_ok(fast.submitted_at)
+        and _year_ok(fast.due_at)
+        and _year_ok(fast.finished_at)
+    ):
+        return False
+    for entry in fast.status_history or ():
+        if not YEAR_MIN <= entry.at.year <= YEAR_MAX:
+            return False
+    for document in fast.documents or ():
+        if not _text_ok(document.name):
+            return False
+    for fee in fast.fees or ():
+        if not _text_ok(fee.name):
+            return False
+    for petition in fast.petitions or ():
+        if not (_year_ok(petition.received_at) and _year_ok(petition.handled_at)):
+            return False
+    return True
+
+
+def decode_fast(raw: msgspec.Raw | bytes | str) -> FastRecord | None:
+    """One record's JSON text, decoded and checked; None sends it to the precise path."""
+    try:
+        fast = _decode_record(raw)
+    except _FAST_ERRORS:
+        return None
+    return fast if fast_checks(fast) else None
+
+
+def fast_missing(fast: FastRecord) -> tuple[str, ...]:
+    """The EXPECTED fields the record leaves out (or sends as null)."""
+    return tuple(key for key in EXPECTED if getattr(fast, key) is None)
 
 
 def fast_check(raw: dict[str, Any]) -> DossierRecord | None:
     """The record, when it is well formed (most are); None sends it to `validate_precise`."""
     try:
-        fast = _convert(raw, _FastRecord, strict=True)
-    except (msgspec.ValidationError, ValueError, TypeError, RecursionError):
+        fast = _convert(raw, FastRecord, strict=True)
+    except _FAST_ERRORS:
         # ValueError: a lone surrogate in a field msgspec encodes (UnicodeEncodeError).
         return None
-    try:
-        return _fast_record(fast, raw)
-    except _Refused:
+    if not fast_checks(fast):
         return None
+    return _fast_record(fast)
 
 
-def _fast_record(fast: _FastRecord, raw: dict[str, Any]) -> DossierRecord:
-    code = _fast_text(fast.code)
-    procedure_code = _fast_text(fast.procedure_code)
-    agency_code = _fast_text(fast.agency_code)
-    if not code.strip() or not procedure_code.strip() or not agency_code.strip():
-        raise _Refused
+def _plain(value: str | None) -> str:
+    return "" if value is None else value
+
+
+def _fast_record(fast: FastRecord) -> DossierRecord:
     timing = fast.processing_time
-    get = raw.get
     return DossierRecord(
-        code=code,
-        procedure_code=procedure_code,
-        agency_code=agency_code,
-        received_at=_fast_moment(fast.received_at),
-        updated_at=_fast_moment(fast.updated_at),
-        submitted_at=_fast_optional_moment(fast.submitted_at),
-        due_at=_fast_optional_moment(fast.due_at),
-        finished_at=_fast_optional_moment(fast.finished_at),
+        code=fast.code,
+        procedure_code=fast.procedure_code,
+        agency_code=fast.agency_code,
+        received_at=fast.received_at,
+        updated_at=fast.updated_at,
+        submitted_at=fast.submitted_at,
+        due_at=fast.due_at,
+        finished_at=fast.finished_at,
         processing_value=None if timing is None else timing.value,
         processing_unit="" if timing is None else timing.unit,
         channel=1 if fast.channel is None else fast.channel,
         filed_on_dvcqg=fast.filed_on_dvcqg is True,
-        status_history=[(h.status, _fast_moment(h.at)) for h in fast.status_history or ()],
-        result_code=_fast_text(fast.result_code),
-        result_file_url=_fast_text(fast.result_file_url),
+        status_history=[(h.status, h.at) for h in fast.status_history or ()],
+        result_code=_plain(fast.result_code),
+        result_file_url=_plain(fast.result_file_url),
         has_digitised_component=fast.has_digitised_component is True,
         documents=[
-            Document(_fast_text(d.name), d.digitised is True, d.from_personal_store is True)
+            Document(_plain(d.name), d.digitised is True, d.from_personal_store is True)
             for d in fast.documents or ()
         ],
         vneid_authenticated=fast.vneid_authenticated is True,
-        population_db_code=_fast_text(fast.population_db_code),
-        fees=[Fee(_fast_text(f.name), f.amount) for f in fast.fees or ()],
+        population_db_code=_plain(fast.population_db_code),
+        fees=[Fee(_plain(f.name), f.amount) for f in fast.fees or ()],
         paid_online=0 if fast.paid_online is None else fast.paid_online,
         synced_to_dvcqg=fast.synced_to_dvcqg is True,
         rating=fast.rating,
         petitions=[
-            Petition(
-                _fast_moment(p.received_at),
-                _fast_optional_moment(p.handled_at),
-                p.disliked is True,
-                p.recomplained is True,
-            )
+            Petition(p.received_at, p.handled_at, p.disliked is True, p.recomplained is True)
             for p in fast.petitions or ()
         ],
-        missing=tuple(key for key in EXPECTED if get(key) is None),
+        missing=fast_missing(fast),
     )
 
 

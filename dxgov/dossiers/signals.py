@@ -1,24 +1,43 @@
-"""Hooks run inside an ingestion's transaction, after its dossiers are written.
+"""Hooks run inside an ingestion's transaction, around the write of its dossiers.
 
-`after_batch(changes)` calls every registered function with the batch's changed dossiers: a
-list of `(old, new)` pairs, `old` None for a new dossier, each a dict of the `Dossier` row's
-column values (`ROW_FIELDS` in ingest.py: `id`, `source_id`, `agency_id`, `received_month`,
-`procedure_code`, the processing columns, the flags, the JSON lists…). Unchanged and stale
-records are not in it. A hook that raises rolls the whole batch back (and the source may
-resend it), so scoring's incremental counts never drift from the dossiers.
+A batch that writes dossiers (new ones, or newer versions of stored ones) calls, in order:
 
-    from dxgov.dossiers.signals import after_batch
-    after_batch.connect(update_counts)   # in the scoring app's AppConfig.ready()
+* `before_write(write)`: the stored versions the batch replaces (`write.replaced`, their ids)
+  are still in the table, as they were before the batch;
+* `after_batch(write)`: every dossier the batch wrote (`write.written`, ids) is in the table
+  in its new version.
+
+`write` is one `BatchWrite` for both calls, so a receiver can keep what it read before the
+write in `write.state` (scoring keeps the old versions' counts there, subtracts them from the
+new ones' and updates its cells with the difference). Unchanged and stale records are in
+neither list. A hook that raises rolls the whole batch back (and the source may resend it),
+so scoring's incremental counts never drift from the dossiers.
+
+    from dxgov.dossiers.signals import after_batch, before_write
+    before_write.connect(count_old)      # in the scoring app's AppConfig.ready()
+    after_batch.connect(update_counts)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-Row = dict[str, Any]
-Change = tuple[Row | None, Row]
-Receiver = Callable[[list[Change]], None]
+
+@dataclass
+class BatchWrite:
+    """What one batch writes (ids of `Dossier` rows)."""
+
+    batch: int  # the Batch's primary key
+    replaced: list[int]  # stored dossiers the batch gives a newer version
+    months: set[date] = field(default_factory=set)  # of receipt, of every version in either list
+    written: list[int] = field(default_factory=list)  # every dossier written, set after the write
+    state: dict[str, Any] = field(default_factory=dict)  # receivers' own, between the two calls
+
+
+Receiver = Callable[[BatchWrite], None]
 
 
 class Hook:
@@ -36,11 +55,10 @@ class Hook:
         if receiver in self.receivers:
             self.receivers.remove(receiver)
 
-    def __call__(self, changes: list[Change]) -> None:
-        if not changes:
-            return
+    def __call__(self, write: BatchWrite) -> None:
         for receiver in list(self.receivers):
-            receiver(changes)
+            receiver(write)
 
 
+before_write = Hook()
 after_batch = Hook()

@@ -7,7 +7,8 @@ class ScoringConfig(AppConfig):
     verbose_name = "Decision 766 scoring"
 
     def ready(self) -> None:
-        from dxgov.dossiers.signals import after_batch
-        from dxgov.scoring.aggregate import apply_changes
+        from dxgov.dossiers.signals import after_batch, before_write
+        from dxgov.scoring.aggregate import apply_batch, count_replaced
 
-        after_batch.connect(apply_changes)
+        before_write.connect(count_replaced)
+        after_batch.connect(apply_batch)

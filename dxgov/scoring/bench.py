@@ -40,7 +40,7 @@ from dxgov.core.demo import load_demo_users
 from dxgov.dossiers import actions as dossier_actions
 from dxgov.dossiers import generate, ingest
 from dxgov.dossiers.models import Batch, Dossier, SourceSystem
-from dxgov.dossiers.signals import after_batch
+from dxgov.dossiers.signals import BatchWrite, after_batch, before_write
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.orgunits.models import OrgUnit
 from dxgov.scoring import aggregate, demo
@@ -176,6 +176,10 @@ class Server:
         raise RuntimeError("the server did not start within 60 s")
 
     @property
+    def pid(self) -> int:
+        return self.process.pid if self.process is not None else 0
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
@@ -187,6 +191,34 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time used so far (user + system) by the server's processes, PostgreSQL's and this
+    one, read from /proc (Linux; empty elsewhere): where the machine's two cores go."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    found = {"server": 0.0, "PostgreSQL": 0.0, "bench client": 0.0}
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/comm") as handle:
+                name = handle.read().strip()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        group = int(fields[2])  # the process group: the server runs in its own
+        if group == server_pid:
+            found["server"] += seconds
+        elif name.startswith("postgres"):
+            found["PostgreSQL"] += seconds
+        elif pid == os.getpid():
+            found["bench client"] += seconds
+    return found
 
 
 def _post(url: str, token: str, body: bytes) -> dict[str, Any]:
@@ -264,14 +296,22 @@ def run_ingest(*, records: int, batch: int, clients: int, seed: int, out: Out) -
     with Server(workers=2, threads=4) as server:
         out(f"server on {server.url}; {sent} batches of up to {batch} records, {clients} clients")
         threads = [threading.Thread(target=client, args=(b, server.url)) for b in bodies]
+        before = cpu_seconds(server.pid)
         begun = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         http_seconds = time.perf_counter() - begun
+        after = cpu_seconds(server.pid)
+    spent = {name: after.get(name, 0.0) - before.get(name, 0.0) for name in after}
     http_rate = accepted / http_seconds if http_seconds else 0.0
     out(f"HTTP: {accepted} records stored in {http_seconds:.1f} s, {http_rate:,.0f} records/s")
+    per_record = {name: seconds / max(accepted, 1) * 1e6 for name, seconds in spent.items()}
+    out(
+        "  CPU per record: "
+        + ", ".join(f"{name} {micro:.0f} µs" for name, micro in per_record.items())
+    )
     if errors:
         out(f"  {len(errors)} batches failed, e.g. {errors[0]}")
 
@@ -310,7 +350,11 @@ def run_ingest(*, records: int, batch: int, clients: int, seed: int, out: Out) -
         f"| batch latency median / p95 | {p50 / 1000:.2f} s / {p95 / 1000:.2f} s |\n"
         f"| raw `COPY` of the same rows into the same table | {copy_rate:,.0f} records/s |\n"
         f"| HTTP ÷ COPY | {http_rate / copy_rate:.2f} |\n"
-        f"| one batch of {len(sample)} in process, audited / not | {on:.2f} s / {off:.2f} s "
+        + "".join(
+            f"| CPU per stored record, {name} | {micro:.0f} µs |\n"
+            for name, micro in per_record.items()
+        )
+        + f"| one batch of {len(sample)} in process, audited / not | {on:.2f} s / {off:.2f} s "
         f"({overhead:+.1f} %) |\n\n"
         "Targets (issue 5): ≥ 30,000 records/s and ≥ 0.4 × COPY; audit overhead under 15 %."
     )
@@ -434,12 +478,21 @@ def run_score(*, total: int, base: int, repeat: int, seed: int, out: Out) -> str
     hook_seconds: list[float] = []
     batch_seconds: list[float] = []
 
-    def timed_hook(changes: list[Any]) -> None:
-        begun = time.perf_counter()
-        aggregate.apply_changes(changes)
-        hook_seconds.append(time.perf_counter() - begun)
+    before: list[float] = []
 
-    after_batch.disconnect(aggregate.apply_changes)
+    def timed_count(write: BatchWrite) -> None:
+        begun = time.perf_counter()
+        aggregate.count_replaced(write)
+        before.append(time.perf_counter() - begun)
+
+    def timed_hook(write: BatchWrite) -> None:
+        begun = time.perf_counter()
+        aggregate.apply_batch(write)
+        hook_seconds.append(time.perf_counter() - begun + before.pop())
+
+    before_write.disconnect(aggregate.count_replaced)
+    before_write.connect(timed_count)
+    after_batch.disconnect(aggregate.apply_batch)
     after_batch.connect(timed_hook)
     try:
         source = SourceSystem.objects.get(code="MCDT-79")
@@ -453,7 +506,9 @@ def run_score(*, total: int, base: int, repeat: int, seed: int, out: Out) -> str
             )
     finally:
         after_batch.disconnect(timed_hook)
-        after_batch.connect(aggregate.apply_changes)
+        after_batch.connect(aggregate.apply_batch)
+        before_write.disconnect(timed_count)
+        before_write.connect(aggregate.count_replaced)
     vendor = VENDORS.get(connection.vendor, connection.vendor)
     body = (
         f"Measured {timezone.localtime():%Y-%m-%d %H:%M %z}.\n\n"

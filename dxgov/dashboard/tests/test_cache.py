@@ -21,6 +21,7 @@ from dxgov.dashboard.tests.world import DashWorld
 from dxgov.directives import actions as directive_actions
 from dxgov.directives.jobs import run_daily
 from dxgov.directives.models import Directive, Task
+from dxgov.dossiers.signals import BatchWrite
 from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.notifications.actions import notify
 from dxgov.orgunits.models import Agency
@@ -221,7 +222,7 @@ def test_a_dossier_batch_refreshes_only_what_shows_scores(
     request.user = coordinator
     heads = cache.feed_heads()
     keys = {name: cache.key(request, name, heads) for name in ("ranking", "warnings", "map")}
-    feed.scores_changed([object()])
+    feed.scores_changed(BatchWrite(batch=1, replaced=[], written=[1]))
     after = cache.feed_heads()
     assert cache.key(request, "ranking", after) != keys["ranking"]
     assert cache.key(request, "warnings", after) == keys["warnings"]

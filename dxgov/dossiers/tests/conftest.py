@@ -76,9 +76,10 @@ def bearer(token: str) -> Client:
 @pytest.fixture(autouse=True)
 def own_hooks_only() -> Any:
     """These tests see only the hooks they connect (scoring tests its own receiver)."""
-    from dxgov.dossiers.signals import after_batch
+    from dxgov.dossiers.signals import after_batch, before_write
 
-    saved = list(after_batch.receivers)
+    saved = list(after_batch.receivers), list(before_write.receivers)
     after_batch.receivers.clear()
+    before_write.receivers.clear()
     yield after_batch
-    after_batch.receivers[:] = saved
+    after_batch.receivers[:], before_write.receivers[:] = saved

@@ -4,9 +4,11 @@ builds the same record."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from hypothesis import given, settings
+import msgspec
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from dxgov.dossiers import schema
@@ -142,3 +144,134 @@ def test_unknown_keys_and_personal_data_go_to_the_precise_path() -> None:
     record, errors = schema.validate(make_record("HS-1", documents=[{"cccd": "1"}]), "r")
     assert record is None
     assert errors == ["r.documents[0].cccd: personal data is not accepted (Decree 13/2023)"]
+
+
+# --- straight from the JSON text (`decode_fast` and `fast_row`, as a batch body is read) ------
+
+more_moments = st.sampled_from(
+    [
+        "2025-07-01T08:30:00z",  # RFC 3339 allows a lower-case z
+        "2025-07-01t08:30:00+07:00",
+        "2025-07-01T08:30:00.1234567+07:00",  # beyond microseconds: rounded, on both paths
+        "2025-07-01T08:30:00.9999999+07:00",
+        "2025-07-01T08:30+07:00",  # no seconds: not RFC 3339, refused on both paths
+        "2025-07-01T08:30:00+0700",
+        "2025-07-01T08:30:00.5" + "1" * 40 + "+07:00",  # longer than 40 characters
+    ]
+)
+
+
+def _moment(value: Any) -> Any:
+    return None if value is None else schema.parse_moment(value)
+
+
+def _json_columns(row: dict[str, Any]) -> dict[str, Any]:
+    """The JSON columns as what they mean (the fast path re-encodes what it decoded: the same
+    entries, times written in one form)."""
+    from dxgov.dossiers.ingest import json_bytes
+
+    lists = {key: json.loads(json_bytes(row[key])) for key in JSON_COLUMNS}
+    return {
+        "status_history": [(e["status"], _moment(e["at"])) for e in lists["status_history"]],
+        "documents": [
+            (e.get("name") or "", e.get("digitised") is True, e.get("from_personal_store") is True)
+            for e in lists["documents"]
+        ],
+        "fees": [(e.get("name") or "", e["amount"]) for e in lists["fees"]],
+        "petitions": [
+            (
+                _moment(e["received_at"]),
+                _moment(e.get("handled_at")),
+                e.get("disliked") is True,
+                e.get("recomplained") is True,
+            )
+            for e in lists["petitions"]
+        ],
+    }
+
+
+JSON_COLUMNS = ("status_history", "documents", "fees", "petitions")
+
+
+@st.composite
+def texts_of_records(draw: st.DrawFn) -> bytes:
+    raw = draw(records())
+    for key in draw(st.lists(st.sampled_from(sorted(schema.FIELDS)), max_size=2)):
+        if key.endswith("_at"):
+            raw[key] = draw(more_moments)
+    if draw(st.booleans()) and isinstance(raw.get("status_history"), list):
+        raw["status_history"] = [{"status": "received", "at": draw(more_moments)}]
+    return json.dumps(raw, ensure_ascii=draw(st.booleans()), allow_nan=True).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(texts_of_records())
+def test_records_decoded_from_their_text_give_the_rows_the_precise_path_gives(text: bytes) -> None:
+    from dxgov.dossiers.ingest import fast_row, to_row
+
+    fast = schema.decode_fast(msgspec.Raw(text))
+    if fast is None:
+        return  # the precise path decides (the ingestion tests cover what it answers)
+    raw = json.loads(text)
+    precise, errors = schema.validate_precise(raw, "records[0]")
+    assert precise is not None, errors
+    assert schema.fast_missing(fast) == precise.missing
+    row, expected = fast_row(fast, 7), to_row(precise, raw, 7)
+    assert not isinstance(row, str) and not isinstance(expected, str)
+    assert _json_columns(row) == _json_columns(expected)
+    plain = {k: v for k, v in row.items() if k not in JSON_COLUMNS}
+    assert plain == {k: v for k, v in expected.items() if k not in JSON_COLUMNS}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts_of_records(), min_size=1, max_size=5))
+def test_a_batch_read_from_text_is_prepared_as_the_same_batch_decoded(texts: list[bytes]) -> None:
+    from dxgov.dossiers import ingest
+
+    agencies = {"SO-25-KHCN": 1}
+    as_text = [(i, f"records[{i}]", msgspec.Raw(t), None) for i, t in enumerate(texts)]
+    decoded = [(i, f"records[{i}]", json.loads(t), None) for i, t in enumerate(texts)]
+    by_text = ingest.prepare(as_text, agencies, "S")
+    by_value = ingest.prepare(decoded, agencies, "S")
+    assert by_text.refused == by_value.refused
+    assert by_text.missing == by_value.missing
+    assert (by_text.total, by_text.duplicates_same, by_text.duplicates_stale) == (
+        by_value.total,
+        by_value.duplicates_same,
+        by_value.duplicates_stale,
+    )
+    assert by_text.rows.keys() == by_value.rows.keys()
+    for code, row in by_text.rows.items():
+        assert _json_columns(row) == _json_columns(by_value.rows[code])
+    event("rows kept" if by_text.rows else "every record refused")
+
+
+def test_the_batch_comparison_sees_kept_rows() -> None:
+    from dxgov.dossiers import ingest
+
+    texts = [json.dumps(make_record(f"HS-{i}")).encode() for i in range(3)]
+    items = [(i, f"records[{i}]", msgspec.Raw(t), None) for i, t in enumerate(texts)]
+    prepared = ingest.prepare(items, {"SO-25-KHCN": 1}, "S")
+    assert sorted(prepared.rows) == ["HS-0", "HS-1", "HS-2"] and not prepared.refused
+
+
+def test_moments_are_read_as_rfc_3339_on_both_paths() -> None:
+    accepted = make_record("HS-1", updated_at="2025-07-09T00:00:00.1234567z")
+    fast = schema.decode_fast(json.dumps(accepted).encode())
+    precise, errors = schema.validate_precise(accepted, "r")
+    assert fast is not None and precise is not None, errors
+    assert fast.updated_at == precise.updated_at
+    assert precise.updated_at.microsecond == 123457  # rounded to the microsecond
+    refused = make_record("HS-1", updated_at="2025-07-09T00:00+07:00")
+    assert schema.decode_fast(json.dumps(refused).encode()) is None
+    assert schema.validate_precise(refused, "r")[1] == [
+        "r.updated_at: must be an ISO 8601 date and time with offset"
+    ]
+
+
+def test_nul_in_text_sends_a_record_to_the_precise_path() -> None:
+    text = json.dumps(make_record("HS-\u0000")).encode()
+    assert schema.decode_fast(text) is None
+    assert schema.validate(json.loads(text), "r")[0] is None

@@ -21,7 +21,7 @@ from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
 from dxgov.dossiers import ingest
 from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
-from dxgov.dossiers.signals import Hook
+from dxgov.dossiers.signals import BatchWrite, Hook
 from dxgov.dossiers.tests.conftest import bearer, make_record
 
 URL = "/api/v1/dossiers/batches"
@@ -265,29 +265,49 @@ def test_batch_summary_scope(
     assert bearer(phutho_source[1]).get(f"{URL}/{batch_id}").json()["accepted"] == 1
 
 
-def test_hooks_get_old_and_new_rows_of_changed_dossiers(
+def test_hooks_see_the_replaced_versions_before_the_write_and_the_new_ones_after(
     phutho_source: Source, own_hooks_only: Hook
 ) -> None:
-    seen: list[list[Any]] = []
-    own_hooks_only.connect(seen.append)
-    _source, token = phutho_source
-    send(token, "b-1", [make_record("H1", rating=3), make_record("H2")])
-    send(
-        token,
-        "b-2",
-        [make_record("H1", rating=4, updated_at="2025-07-09T00:00:00Z"), make_record("H2")],
-    )
-    first, second = seen
-    assert [(old, new["code"]) for old, new in first] == [(None, "H1"), (None, "H2")]
-    assert first[0][1]["id"] == Dossier.objects.get(code="H1").pk
-    ((old, new),) = second
-    assert old is not None and old["rating"] == 3 and new["rating"] == 4
-    assert old["id"] == new["id"] and new["agency_id"] == old["agency_id"]
-    assert new["received_month"] == old["received_month"]
+    from dxgov.dossiers.signals import before_write
+
+    seen: list[tuple[str, int, list[int], list[int], list[int | None]]] = []
+
+    def ratings(ids: list[int]) -> list[int | None]:
+        by_id = dict(Dossier.objects.filter(pk__in=ids).values_list("pk", "rating"))
+        return [by_id[i] for i in ids]
+
+    def before(write: BatchWrite) -> None:
+        seen.append(("before", write.batch, list(write.replaced), [], ratings(write.replaced)))
+        write.state["mine"] = "kept"
+
+    def after(write: BatchWrite) -> None:
+        assert write.state["mine"] == "kept"
+        seen.append(("after", write.batch, write.replaced, write.written, ratings(write.written)))
+
+    before_write.connect(before)
+    own_hooks_only.connect(after)
+    try:
+        _source, token = phutho_source
+        first = send(token, "b-1", [make_record("H1", rating=3), make_record("H2")]).json()
+        second = send(
+            token,
+            "b-2",
+            [make_record("H1", rating=4, updated_at="2025-07-09T00:00:00Z"), make_record("H2")],
+        ).json()
+    finally:
+        before_write.disconnect(before)
+    h1, h2 = Dossier.objects.get(code="H1").pk, Dossier.objects.get(code="H2").pk
+    assert seen == [
+        ("before", first["id"], [], [], []),
+        ("after", first["id"], [], [h1, h2], [3, make_record("H2")["rating"]]),
+        # H2 is unchanged (same updated_at): in neither list; H1's old version is read before.
+        ("before", second["id"], [h1], [], [3]),
+        ("after", second["id"], [h1], [h1], [4]),
+    ]
 
 
 def test_a_failing_hook_rolls_the_batch_back(phutho_source: Source, own_hooks_only: Hook) -> None:
-    def fail(changes: list[Any]) -> None:
+    def fail(write: BatchWrite) -> None:
         raise RuntimeError("scoring is down")
 
     own_hooks_only.connect(fail)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from dxgov.core import bench
 from dxgov.dossiers.models import Dossier
-from dxgov.dossiers.signals import after_batch
+from dxgov.dossiers.signals import after_batch, before_write
 from dxgov.scoring import aggregate
 from dxgov.scoring.models import Score
 
@@ -32,5 +32,6 @@ def test_bench_score_loads_copies_recomputes_and_updates(
     assert Dossier.objects.filter(code__startswith="S").count() >= 3 * originals > 0
     assert Score.objects.filter(period_kind="month").exists()
     # The timing wrapper is gone and the real hook is back (beside the dashboard's feed).
-    assert aggregate.apply_changes in after_batch.receivers
+    assert aggregate.apply_batch in after_batch.receivers
+    assert aggregate.count_replaced in before_write.receivers
     assert not [r for r in after_batch.receivers if "timed" in getattr(r, "__name__", "")]
