@@ -92,7 +92,11 @@ class ProcedureUsage(models.Model):
                 fields=["agency", "month", "procedure_code"], name="usage_per_agency_procedure"
             )
         ]
-        indexes = [models.Index(fields=["month"], name="usage_month")]
+        indexes = [
+            models.Index(fields=["month"], name="usage_month"),
+            # A province's usage in a period (re-scoring after each batch reads it).
+            models.Index(fields=["root", "month"], name="usage_root_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.month:%Y-%m} {self.procedure_code}"
