@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from threading import Lock
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -684,11 +685,12 @@ def copy_rows(
         # bytea's dumper by default is DB-API's Binary one, in Python; psycopg's own (C) for
         # this cursor only.
         cursor.adapters.register_dumper(bytes, BytesBinaryDumper)
+    values_of = itemgetter(*columns)  # a row's values in column order, in C
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         write = copy.write_row
         for row in rows:
-            values = [row[column] for column in columns]
+            values = list(values_of(row))
             for i in json_at:
                 values[i] = version + encode(values[i])
             write(values)

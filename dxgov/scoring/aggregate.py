@@ -68,6 +68,7 @@ def dossier_sql(
     where: str = "d.received_month = %(month)s",
     as_of: str = "%(as_of)s",
     keys: str = "d.agency_id",
+    extra: str = "",
 ) -> str:
     """One row per `keys` (the agency): every dossier count of the selected dossiers.
 
@@ -110,7 +111,7 @@ def dossier_sql(
         "petitions": "SUM(d.petition_count)",
         "dossiers_complained": count("d.petition_count > 0 OR d.rating <= 2"),
     }
-    select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
+    select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items()) + extra
     return (
         f"SELECT {keys}, {select} FROM {DOSSIER_TABLE} d "  # noqa: S608 (fixed names)
         f"LEFT JOIN {PROCEDURE_TABLE} p ON p.code = d.procedure_code "
@@ -874,35 +875,40 @@ def contributions(
             else:
                 chosen = sorted({_as_date(month) for month in months})
             as_of, month_params = _as_of_case(chosen)
-            sql = dossier_sql(where=where, as_of=as_of, keys="d.received_month, d.agency_id")
+            # One pass over the dossiers: counts by procedure too, summed here into the cells
+            # (a few thousand groups), the procedure's own rows being its usage (3.2, 3.5b).
+            sql = dossier_sql(
+                where=where,
+                as_of=as_of,
+                keys="d.received_month, d.agency_id, d.procedure_code",
+                extra=", COUNT(*) FILTER (WHERE d.channel = 2)",
+            )
             cursor.execute(sql, {**params, **month_params})
-            for month, agency_id, *values in cursor.fetchall():
-                cell = cells[_as_date(month)][agency_id]
+            with_petitions = False
+            for month, agency_id, code, *values, online in cursor.fetchall():
+                day = _as_date(month)
+                cell = cells[day][agency_id]
                 received = on_time = 0
                 for name, value in zip(SQL_FIELDS, values, strict=True):
                     number = int(value or 0)
+                    if not number:
+                        continue
+                    cell[name] += sign * number
                     if name == "dossiers_received":
                         received = number
                     elif name == "dossiers_on_time":
                         on_time = number
-                    if number:
-                        cell[name] += sign * number
+                    elif name == "petitions":
+                        with_petitions = True
                 if received - on_time:
                     cell["dossiers_late"] += sign * (received - on_time)
-            _petition_contributions(cursor, where, params, cells, sign)
-            online = "d.channel = 2"
-            paid = "d.fee_total > 0 AND d.paid_online IN (1, 2)"
-            cursor.execute(
-                "SELECT d.received_month, d.agency_id, d.procedure_code, "  # noqa: S608
-                f"COUNT(*) FILTER (WHERE {online}), COUNT(*) FILTER (WHERE {paid}) "
-                f"FROM {DOSSIER_TABLE} d WHERE ({where}) AND ({online} OR {paid}) "
-                "GROUP BY d.received_month, d.agency_id, d.procedure_code",
-                params,
-            )
-            for month, agency_id, code, online_count, paid_count in cursor.fetchall():
-                entry = usage[(_as_date(month), agency_id, code)]
-                entry[0] += sign * int(online_count or 0)
-                entry[1] += sign * int(paid_count or 0)
+                paid = int(values[_PAID_AT] or 0)
+                if online or paid:
+                    entry = usage[(day, agency_id, code)]
+                    entry[0] += sign * int(online)
+                    entry[1] += sign * paid
+            if with_petitions:
+                _petition_contributions(cursor, where, params, cells, sign)
     return cells, usage
 
 
@@ -925,6 +931,7 @@ def _petition_contributions(
         cell["petitions_satisfied"] += sign * satisfied
 
 
+_PAID_AT = SQL_FIELDS.index("dossiers_paid_online")  # = usage's online payments
 STATE = "scoring"
 
 

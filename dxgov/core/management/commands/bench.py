@@ -68,6 +68,8 @@ class Command(BaseCommand):
         ingest.add_argument("--records", type=int, default=200_000)
         ingest.add_argument("--batch", type=int, default=5_000)
         ingest.add_argument("--clients", type=int, default=4)
+        ingest.add_argument("--workers", type=int, default=2, help="`dxgov serve` workers")
+        ingest.add_argument("--threads", type=int, default=4, help="threads per worker")
         ingest.add_argument("--seed", type=int, default=2026)
         score = sub.add_parser(
             "score", help="Decision 766: full recompute of a month, SQL counts, incremental update."
@@ -135,6 +137,8 @@ class Command(BaseCommand):
                 clients=options["clients"],
                 seed=options["seed"],
                 out=self.stdout.write,
+                workers=options["workers"],
+                threads=options["threads"],
             )
         elif options["what"] == "score":
             from dxgov.scoring import bench as scoring_bench
