@@ -257,7 +257,7 @@ def run_ingest(
         rows, _batches = _rows(by_source)
     copy_seconds = []
     originals = [row["code"] for row in rows]
-    for attempt in range(2):
+    for attempt in range(3):
         for row, code in zip(rows, originals, strict=True):
             row["code"] = f"C{attempt}{code}"[:64]
         with transaction.atomic():
