@@ -32,6 +32,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from dxgov.core.pgarrays import int_array, text_array
 from dxgov.dossiers.models import Dossier, Procedure
 from dxgov.dossiers.signals import BatchWrite
 from dxgov.orgunits.models import Agency, AgencyKind
@@ -566,9 +567,15 @@ def upsert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+            literals = [
+                int_array(values)
+                if kind in ("bigint", "integer")
+                else text_array(None if v is None else str(v) for v in values)
+                for (_name, kind), values in zip(columns, zip(*rows, strict=True), strict=True)
+            ]
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}",  # noqa: S608
-                [list(values) for values in zip(*rows, strict=True)],
+                literals,
             )
             return
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -829,8 +836,7 @@ def _id_lists(ids: list[int]) -> list[tuple[str, dict[str, Any]]]:
     literals elsewhere (SQLite binds at most a few thousand parameters)."""
     if connection.vendor == "postgresql":
         # An array literal: the driver adapts a list of thousands of ints far more slowly.
-        literal = "{" + ",".join(str(int(i)) for i in ids) + "}"
-        return [("d.id = ANY(%(ids)s::bigint[])", {"ids": literal})]
+        return [("d.id = ANY(%(ids)s::bigint[])", {"ids": int_array(ids)})]
     chunks: list[tuple[str, dict[str, Any]]] = []
     for start in range(0, len(ids), 5000):
         literal = ", ".join(str(int(i)) for i in ids[start : start + 5000])
