@@ -22,7 +22,8 @@
     var horizontal = type === "bar";
     chart.setOption({
       tooltip: { trigger: "axis" },
-      grid: { left: horizontal ? 180 : 40, right: 20, top: 20, bottom: 40 },
+      // containLabel: the axis labels (long agency names) are kept inside the chart, not clipped.
+      grid: { left: 10, right: 20, top: 20, bottom: 40, containLabel: true },
       xAxis: horizontal ? { type: "value", max: 100 } : { type: "category", data: data.labels },
       yAxis: horizontal ? { type: "category", data: data.labels.slice().reverse() } : { type: "value", max: 100 },
       series: [
