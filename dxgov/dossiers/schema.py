@@ -308,7 +308,7 @@ def parse_moment(text: str) -> datetime:
     read by msgspec's parser: the very one the fast path decodes with, so that both paths
     read every moment alike. Naive times parse here and are refused by the callers."""
     try:
-        return _to_moment(text, datetime)
+        return _convert(text, datetime)
     except msgspec.ValidationError as exc:
         raise ValueError(str(exc)) from None
 
@@ -611,7 +611,6 @@ class FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 _convert = msgspec.convert
-_to_moment = msgspec.convert
 _decode_record = msgspec.json.Decoder(FastRecord).decode
 _FAST_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, RecursionError)
 

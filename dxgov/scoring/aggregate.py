@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -150,15 +150,12 @@ def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[
     sql = dossier_sql()
     params = _params(month)
     wanted = None if agency_ids is None else sorted(set(agency_ids))
+    where = "d.received_month = %(month)s"
     if wanted is not None:
         if not wanted:
             return {}
-        sql = sql.replace(
-            "WHERE d.received_month = %(month)s",
-            "WHERE d.received_month = %(month)s AND d.agency_id IN ("
-            + ", ".join(str(int(i)) for i in wanted)
-            + ")",
-        )
+        where += " AND d.agency_id IN (" + ", ".join(str(int(i)) for i in wanted) + ")"
+        sql = dossier_sql(where=where)
     cells: dict[int, dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -167,12 +164,7 @@ def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[
             # Every dossier is on time or late (the on-time condition is never NULL).
             cell["dossiers_late"] = cell["dossiers_received"] - cell["dossiers_on_time"]
             cells[row[0]] = cell
-    as_of = periods.month_as_of(month)
-    petitions = Dossier.objects.filter(received_month=month, petition_count__gt=0)
-    if wanted is not None:
-        petitions = petitions.filter(agency_id__in=wanted)
-    for agency_id, items in petitions.values_list("agency_id", "petitions").iterator(2000):
-        on_time, satisfied = rows.petition_counts(list(items or ()), as_of)
+    for _month, agency_id, on_time, satisfied in petition_counts(where, params):
         cell = cells.setdefault(agency_id, {})
         cell["petitions_on_time"] = cell.get("petitions_on_time", 0) + on_time
         cell["petitions_satisfied"] = cell.get("petitions_satisfied", 0) + satisfied
@@ -894,50 +886,53 @@ def contributions(
             for month, agency_id, code, *values, online in cursor.fetchall():
                 day = _as_date(month)
                 cell = cells[day][agency_id]
-                received = on_time = 0
                 for name, value in zip(SQL_FIELDS, values, strict=True):
-                    number = int(value or 0)
-                    if not number:
-                        continue
-                    cell[name] += sign * number
-                    if name == "dossiers_received":
-                        received = number
-                    elif name == "dossiers_on_time":
-                        on_time = number
-                    elif name == "petitions":
-                        with_petitions = True
-                if received - on_time:
-                    cell["dossiers_late"] += sign * (received - on_time)
+                    if value:
+                        cell[name] += sign * int(value)
+                # Every dossier is on time or late (as in dossier_cells).
+                late = int(values[_RECEIVED_AT] or 0) - int(values[_ON_TIME_AT] or 0)
+                if late:
+                    cell["dossiers_late"] += sign * late
+                with_petitions = with_petitions or bool(values[_PETITIONS_AT])
                 paid = int(values[_PAID_AT] or 0)
                 if online or paid:
                     entry = usage[(day, agency_id, code)]
                     entry[0] += sign * int(online)
                     entry[1] += sign * paid
             if with_petitions:
-                _petition_contributions(cursor, where, params, cells, sign)
+                for day, agency_id, on_time, satisfied in petition_counts(where, params):
+                    cell = cells[day][agency_id]
+                    cell["petitions_on_time"] += sign * on_time
+                    cell["petitions_satisfied"] += sign * satisfied
     return cells, usage
 
 
-def _petition_contributions(
-    cursor: Any, where: str, params: dict[str, Any], cells: Cells, sign: int
-) -> None:
-    """Petitions are evaluated in Python (`rows.petition_counts`), as in `dossier_cells`."""
-    cursor.execute(
-        f"SELECT d.received_month, d.agency_id, d.petitions FROM {DOSSIER_TABLE} d "  # noqa: S608
-        f"WHERE ({where}) AND d.petition_count > 0",
-        params,
-    )
-    for month, agency_id, items in cursor.fetchall():
-        day = _as_date(month)
-        if isinstance(items, str | bytes):
-            items = json.loads(items)
-        on_time, satisfied = rows.petition_counts(list(items or ()), periods.month_as_of(day))
-        cell = cells[day][agency_id]
-        cell["petitions_on_time"] += sign * on_time
-        cell["petitions_satisfied"] += sign * satisfied
+def petition_counts(where: str, params: dict[str, Any]) -> Iterator[tuple[date, int, int, int]]:
+    """(month, agency, petitions on time, satisfied) of each dossier with petitions among those
+    `where` selects: petitions, rare, are evaluated in Python (`rows.petition_counts`) at the
+    end of the dossier's month, for the full recompute and the incremental update alike."""
+    as_of: dict[date, datetime] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.received_month, d.agency_id, d.petitions FROM {DOSSIER_TABLE} d "  # noqa: S608
+            f"WHERE ({where}) AND d.petition_count > 0",
+            params,
+        )
+        while chunk := cursor.fetchmany(2000):
+            for month, agency_id, items in chunk:
+                day = _as_date(month)
+                if day not in as_of:
+                    as_of[day] = periods.month_as_of(day)
+                if isinstance(items, str | bytes):
+                    items = json.loads(items)  # SQLite returns the JSON text
+                on_time, satisfied = rows.petition_counts(list(items or ()), as_of[day])
+                yield day, agency_id, on_time, satisfied
 
 
 _PAID_AT = SQL_FIELDS.index("dossiers_paid_online")  # = usage's online payments
+_RECEIVED_AT = SQL_FIELDS.index("dossiers_received")
+_ON_TIME_AT = SQL_FIELDS.index("dossiers_on_time")
+_PETITIONS_AT = SQL_FIELDS.index("petitions")
 STATE = "scoring"
 
 
@@ -949,9 +944,14 @@ def count_replaced(write: BatchWrite) -> None:
 def apply_batch(write: BatchWrite) -> None:
     """The `after_batch` hook: the new versions' counts less the old ones' are added to the
     cells and usage, and what they touch is re-scored."""
-    old_cells, old_usage = write.state.pop(STATE, None) or contributions(
-        write.replaced, -1, write.months
-    )
+    old = write.state.pop(STATE, None)
+    if old is None:
+        if write.replaced:
+            # After the write the replaced versions are gone: counting them now would count
+            # the new ones twice.
+            raise RuntimeError("scoring's count_replaced must be connected to before_write")
+        old = (defaultdict(dict), defaultdict(list))
+    old_cells, old_usage = old
     cells, usage = contributions(write.written, +1, write.months)
     for month, agencies in old_cells.items():
         for agency_id, values in agencies.items():
