@@ -220,6 +220,9 @@ CACHES = {
 }
 # Longest time a dashboard block may be shown from the cache (seconds; 0 turns it off).
 DXGOV_DASHBOARD_CACHE_SECONDS = env_int("DXGOV_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+# Decision 766 scores are re-scored in rounds at most this often after dossier batches (the
+# counts themselves change with each batch); 0: a round as soon as a worker takes the task.
+DXGOV_RESCORE_SECONDS = env_int("DXGOV_RESCORE_SECONDS", 2, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -6,9 +6,9 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
 
     def ready(self) -> None:
-        # A dossier batch that changes dossiers changes Decision 766 scores: tell open
-        # dashboards, in the batch's own transaction (rolled back with it).
+        # A re-scoring round changes Decision 766 scores: tell open dashboards, in the round's
+        # own transaction (rolled back with it).
         from dxgov.dashboard.feed import scores_changed
-        from dxgov.dossiers.signals import after_batch
+        from dxgov.scoring.signals import rescored
 
-        after_batch.connect(scores_changed)
+        rescored.connect(scores_changed)

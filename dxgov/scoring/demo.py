@@ -17,6 +17,7 @@ from dxgov.dossiers import actions
 from dxgov.dossiers.generate import ProcedureRecord, SourcePlan, batches
 from dxgov.dossiers.models import SourceSystem
 from dxgov.orgunits.models import Agency
+from dxgov.scoring.aggregate import rescore_pending
 
 
 def scope_agency_code(plan: SourcePlan) -> str:
@@ -78,6 +79,7 @@ def ingest(
                 channel="file",
             )
             counts[code] = counts.get(code, 0) + outcome.batch.total
+    rescore_pending()  # the scores now, as a worker would a moment later
     return counts
 
 

@@ -102,6 +102,22 @@ class ProcedureUsage(models.Model):
         return f"{self.agency_id} {self.month:%Y-%m} {self.procedure_code}"
 
 
+class RescoreMark(models.Model):
+    """An agency whose own counts for a month changed in a committed batch and whose scores
+    (its own and its ancestors', for the month, quarter and year) are still to be recomputed.
+
+    A batch adds its marks in its own transaction, with the task that drains them
+    (`aggregate.rescore_pending`); the marks carry no constraint, so concurrent batches never
+    wait on each other here (a mark twice is re-scored once).
+    """
+
+    month = models.DateField()
+    agency_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:%Y-%m}"
+
+
 class Score(models.Model):
     """An agency's scorecard for a period, from its rolled-up counts (qd766.score)."""
 

@@ -21,12 +21,12 @@ from dxgov.dashboard.tests.world import DashWorld
 from dxgov.directives import actions as directive_actions
 from dxgov.directives.jobs import run_daily
 from dxgov.directives.models import Directive, Task
-from dxgov.dossiers.signals import BatchWrite
 from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.notifications.actions import notify
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions
 from dxgov.reporting.models import DataValue
+from dxgov.scoring.aggregate import RescoreResult
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,7 @@ def test_a_waiting_message_is_never_skipped(world: DashWorld, phutho_leader: Use
     assert cache.page_key(request, heads) is None
 
 
-def test_a_dossier_batch_refreshes_only_what_shows_scores(
+def test_a_rescoring_round_refreshes_only_what_shows_scores(
     world: DashWorld, coordinator: User
 ) -> None:
     client = client_for(coordinator)
@@ -222,7 +222,7 @@ def test_a_dossier_batch_refreshes_only_what_shows_scores(
     request.user = coordinator
     heads = cache.feed_heads()
     keys = {name: cache.key(request, name, heads) for name in ("ranking", "warnings", "map")}
-    feed.scores_changed(BatchWrite(batch=1, replaced=[], written=[1]))
+    feed.scores_changed(RescoreResult(marks=1, scores=3))
     after = cache.feed_heads()
     assert cache.key(request, "ranking", after) != keys["ranking"]
     assert cache.key(request, "warnings", after) == keys["warnings"]

@@ -309,6 +309,7 @@ def test_background_jobs_run_and_enqueue(directive: Directive, send: Sender) -> 
         "digests": 0,
         "report_reminders": 0,
         "forecasts": 0,
+        "rescored": 0,
     }
     result = jobs.daily_reminders.enqueue(today="2025-10-01")
     assert DBTaskResult.objects.filter(id=result.id).exists()

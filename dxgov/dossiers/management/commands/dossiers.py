@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dxgov.dossiers import actions, ingest
+from dxgov.dossiers import actions, ingest, integrity
 from dxgov.dossiers.importer import CHUNK, import_file
 from dxgov.dossiers.models import SourceSystem
 from dxgov.orgunits.models import Agency
@@ -48,6 +48,10 @@ class Command(BaseCommand):
         revoke.add_argument("code")
         revoke.add_argument("prefix")
         revoke.add_argument("--reason", default="")
+        sub.add_parser(
+            "check",
+            help="Find dossiers whose source, agency or batch does not exist (exit status 1).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -59,6 +63,14 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         except ingest.BatchRefused as exc:
             raise CommandError(str(exc)) from exc
+
+    def _check(self, options: dict[str, Any]) -> None:
+        orphans = integrity.orphans()
+        for reference, count in orphans.items():
+            self.stdout.write(f"dossiers with no such {reference}: {count}")
+        if any(orphans.values()):
+            raise CommandError("some dossiers refer to rows that do not exist")
+        self.stdout.write("every dossier's source, agency and batch exist")
 
     def _source(self, code: str) -> SourceSystem:
         source = SourceSystem.objects.filter(code=code).first()
@@ -87,6 +99,11 @@ class Command(BaseCommand):
             "new {accepted}, updated {updated}, unchanged {unchanged}, stale {stale}, "
             "quarantined {quarantined}".format(**totals)
         )
+        # The file's scores now, rather than when a worker takes the batches' tasks.
+        from dxgov.scoring.aggregate import rescore_pending
+
+        rescored = rescore_pending()
+        self.stdout.write(f"re-scored {rescored.marks} agency-month(s): {rescored.scores} scores")
 
     def _procedures(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]

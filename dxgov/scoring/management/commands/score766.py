@@ -41,8 +41,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "action",
             nargs="?",
-            choices=["recompute"],
-            help="recompute: rebuild counts and scores from the stored dossiers (--period)",
+            choices=["recompute", "pending"],
+            help=(
+                "recompute: rebuild counts and scores from the stored dossiers (--period); "
+                "pending: re-score now what committed batches marked (a worker's task does it)"
+            ),
         )
         parser.add_argument(
             "--import-dvcqg",
@@ -120,8 +123,16 @@ class Command(BaseCommand):
     def handle_recompute(self, options: dict[str, Any]) -> None:
         import time
 
-        from dxgov.scoring import actions, periods
+        from dxgov.scoring import actions, aggregate, periods
 
+        if options["action"] == "pending":
+            waiting = aggregate.pending_marks()
+            pending = aggregate.rescore_pending()
+            self.stdout.write(
+                f"{waiting} mark(s) waiting; re-scored {pending.marks} agency-month(s): "
+                f"{pending.scores} scores"
+            )
+            return
         period = None
         if options.get("period"):
             try:
