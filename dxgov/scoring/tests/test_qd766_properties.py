@@ -233,6 +233,32 @@ def test_group_points_equal_the_scorecard(
     assert str(fast.total) == str(reference.total)
 
 
+@settings(max_examples=600, deadline=None)
+@given(mixed_counts, rulesets)
+def test_vector_points_of_the_counts_vector_equal_the_scorecard(
+    counts: Counts, ruleset: str
+) -> None:
+    """Re-scoring's path: the counts as a vector in COUNT_FIELDS order, the rule set compiled."""
+    vector = [getattr(counts, name) for name in qd766.COUNT_FIELDS]
+    fast = qd766.vector_points(vector, ruleset)
+    reference = score(counts, ruleset)
+    assert (fast.total, dict(fast.groups)) == _as_points(reference)
+
+
+def test_vector_points_of_an_unregistered_rule_set_use_its_own_formulas() -> None:
+    base = qd766.get_ruleset(qd766.DEFAULT_RULESET)
+    # Same code, another formula: its compiled form must not be the registered one's.
+    lenient = qd766.Formula(full_at=Fraction(1, 2), when_empty="zero")
+    strict = base.replace(formulas={**base.formulas, "2.1": lenient})
+    counts = Counts(dossiers_received=10, dossiers_on_time=7, petitions=0)
+    vector = [getattr(counts, name) for name in qd766.COUNT_FIELDS]
+    for rules in (base, strict):
+        assert qd766.vector_points(vector, rules).groups == {
+            g.code: g.points for g in score(counts, rules).groups
+        }
+    assert qd766.vector_points(vector, strict) != qd766.vector_points(vector, base)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(0, 200), st.integers(1, 200), rulesets, period_kinds)
 def test_group_points_agree_on_the_sync_fallback(
