@@ -34,6 +34,8 @@ import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from dxgov.core.pgarrays import int_array, text_array
 from dxgov.dossiers.models import Dossier, Procedure
@@ -212,16 +214,17 @@ _UNITS_CACHE: dict[str, dict[int, Unit]] = {}
 
 
 def _agencies_stamp() -> str | None:
-    """A digest of what `units()` reads of the agencies (PostgreSQL; None elsewhere): a few
-    milliseconds in the database instead of building ~3,700 units in Python for each batch."""
+    """What changes whenever an agency row does (PostgreSQL; None elsewhere): the rows' count
+    and the largest and summed transaction ids that wrote them (an insert or update gives its
+    row a new one, a delete changes the count). ~2 ms instead of an md5 over every row's
+    text (~5 ms, paid by every batch), and instead of building ~3,700 units in Python."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT md5(string_agg(concat_ws('|', id, code, kind, path, valid_to), ',' "
-            "ORDER BY id)) FROM orgunits_agency"
+            "SELECT count(*), max(xmin::text::bigint), sum(xmin::text::bigint) FROM orgunits_agency"
         )
-        return str(cursor.fetchone()[0])
+        return "/".join(str(value) for value in cursor.fetchone())
 
 
 def units() -> dict[int, Unit]:
@@ -1071,8 +1074,36 @@ def mark(touched: Mapping[date, Iterable[int]]) -> int:
     )
     from dxgov.scoring.jobs import rescore_pending_task  # jobs imports this module
 
-    rescore_pending_task.using(run_after=next_round(timezone.now())).enqueue()
+    due = next_round(timezone.now())
+    if not _join_waiting_round(rescore_pending_task.module_path, due):
+        rescore_pending_task.using(run_after=due).enqueue()
     return len(lines)
+
+
+def _join_waiting_round(task_path: str, due: datetime) -> bool:
+    """Whether a re-scoring task due at `due` is already waiting: this batch's marks then go
+    to that round instead of a task of their own (one round per window, not one per batch).
+    On PostgreSQL the task's row is held FOR SHARE until this transaction ends: a worker
+    claims tasks FOR UPDATE SKIP LOCKED, so it cannot start that round before these marks are
+    committed (nor, if it has claimed it already, is it found here). SQLite has one writer at
+    a time: no worker claims anything while this transaction is open."""
+    table = DBTaskResult._meta.db_table
+    sql = (
+        f"SELECT id FROM {table} WHERE task_path = %s AND status = %s "  # noqa: S608
+        "AND run_after = %s LIMIT 1"
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                task_path,
+                str(TaskResultStatus.READY),
+                connection.ops.adapt_datetimefield_value(due),
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def next_round(now: datetime) -> datetime:

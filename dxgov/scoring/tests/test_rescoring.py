@@ -115,6 +115,62 @@ def test_a_batch_changes_counts_at_once_and_scores_in_the_round_its_task_runs() 
 
 
 @pytest.mark.django_db
+@override_settings(DXGOV_RESCORE_SECONDS=3600)
+def test_batches_of_one_window_join_one_round() -> None:
+    source, _token = make_source("PT-MOTCUA", "UBND-T25")
+    dienbien, _other = make_source("DB-MOTCUA", "UBND-T11")
+    _send(source, "b1", [make_record("P1")])
+    _send(dienbien, "b1", [make_record("D1", agency_code="UBND-T11")])
+    _send(source, "b2", [make_record("P2", agency_code="UBND-T25")])
+    assert _tasks().count() == 1
+    assert RescoreMark.objects.count() == 3
+    assert rescore_pending_task.call() == {"marks": 3, "scores": 9}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DXGOV_DATABASE_URL", "").startswith("postgres"),
+    reason="PostgreSQL's row locks (SQLite has one writer at a time)",
+)
+@pytest.mark.django_db(transaction=True)
+@override_settings(DXGOV_RESCORE_SECONDS=3600)
+def test_a_worker_cannot_start_a_round_a_batch_has_joined_until_the_batch_commits(
+    reference_data: None,
+) -> None:
+    source, _token = make_source("PT-MOTCUA", "UBND-T25")
+    _send(source, "b1", [make_record("P1")])
+    task = _tasks().get()
+    due = aggregate.next_round(timezone.now())
+    DBTaskResult.objects.filter(id=task.id).update(run_after=due)
+    claimed: list[Any] = []
+
+    def worker_claims() -> None:
+        # As django-tasks-db's worker does: FOR UPDATE SKIP LOCKED on the ready tasks.
+        try:
+            with transaction.atomic():
+                found = (
+                    DBTaskResult.objects.filter(id=task.id)
+                    .select_for_update(skip_locked=True)
+                    .first()
+                )
+                claimed.append(found is not None)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        _send(source, "b2", [make_record("P2", agency_code="UBND-T25")])  # joins the round
+        assert _tasks().count() == 1
+        thread = threading.Thread(target=worker_claims)
+        thread.start()
+        thread.join(timeout=30)
+        assert claimed == [False]  # held while the joining batch is open
+    thread = threading.Thread(target=worker_claims)
+    thread.start()
+    thread.join(timeout=30)
+    assert claimed == [False, True]  # claimable once the batch's marks are committed
+    assert rescore_pending_task.call()["marks"] == 2
+
+
+@pytest.mark.django_db
 def test_a_batch_rolled_back_leaves_no_mark_and_no_task() -> None:
     source, _token = make_source("PT-MOTCUA", "UBND-T25")
 
