@@ -42,13 +42,17 @@ def _database_url() -> str:
     return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def _serve(port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
+def _serve(
+    port: int, tmp_path: Path, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`dxgov serve` (one worker, and its task worker) on the test database, until it answers."""
     environ = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dxgov.settings",
         "DXGOV_SECRET_KEY": "reliability-test-key",
         "DXGOV_DATABASE_URL": _database_url(),
         "DXGOV_VAR_DIR": str(tmp_path),
+        **(extra or {}),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "dxgov.cli", "serve", "--port", str(port), "--workers", "1"],

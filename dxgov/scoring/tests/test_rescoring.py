@@ -5,11 +5,8 @@ time; a served platform's own task worker runs them."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +25,7 @@ from dxgov.dossiers import actions
 from dxgov.dossiers.models import SourceSystem
 from dxgov.dossiers.signals import after_batch
 from dxgov.dossiers.tests.conftest import make_record, make_source
-from dxgov.dossiers.tests.test_reliability import _database_url, _free_port, _kill, _post
+from dxgov.dossiers.tests.test_reliability import _free_port, _kill, _post, _serve
 from dxgov.orgunits.models import Agency
 from dxgov.scoring import aggregate
 from dxgov.scoring.jobs import prune_task_results, rescore_pending_task
@@ -290,23 +287,8 @@ def test_serve_runs_a_task_worker_that_rescores_after_a_batch(
 
     _source, token = make_source("PT-MOTCUA", "UBND-T25")
     port = _free_port()
-    environ = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dxgov.settings",
-        "DXGOV_SECRET_KEY": "rescoring-test-key",
-        "DXGOV_DATABASE_URL": _database_url(),
-        "DXGOV_VAR_DIR": str(tmp_path),
-        "DXGOV_RESCORE_SECONDS": "1",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dxgov.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = _serve(port, tmp_path, {"DXGOV_RESCORE_SECONDS": "1"})
     try:
-        _wait_until(lambda: _up(port), 20)
         body = gzip.compress(
             json.dumps(
                 {
@@ -325,14 +307,6 @@ def test_serve_runs_a_task_worker_that_rescores_after_a_batch(
         assert not RescoreMark.objects.exists()
     finally:
         _kill(server)
-
-
-def _up(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def _wait_until(check: Any, seconds: float) -> None:
