@@ -23,7 +23,7 @@ REFERENCES = (
 
 def orphans() -> dict[str, int]:
     """Dossiers whose source, agency or batch does not exist, by reference (one anti-join
-    each over the distinct ids, so it reads the referenced tables once)."""
+    each: a full read of the dossiers, for a command run now and then, not on a hot path)."""
     dossiers = Dossier._meta.db_table
     found: dict[str, int] = {}
     with connection.cursor() as cursor:
