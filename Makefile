@@ -7,7 +7,7 @@ DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
 .PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting bench-dashboard bench-forecast bench-ingest bench-score bench-dashboard-full
 
-$(BIN)/dxgov: pyproject.toml
+$(BIN)/dxgov: pyproject.toml setup.py dxgov/core/_copybinary.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'

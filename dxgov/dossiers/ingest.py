@@ -47,6 +47,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg.types.string import BytesBinaryDumper
 
+from dxgov.core import copybinary
 from dxgov.core.pgarrays import text_array
 from dxgov.dossiers import schema
 from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
@@ -652,6 +653,7 @@ def dump_json(value: Any) -> str:
 
 _column_types: dict[str, str] = {}
 JSONB_VERSION = b"\x01"
+COPY_BLOCK_ROWS = 1000  # rows encoded per block sent (~1 MB): the batch is never copied whole
 
 
 def _types(cursor: Any, columns: tuple[str, ...]) -> list[str]:
@@ -672,11 +674,25 @@ def copy_rows(
     """COPY rows (dicts with `columns`) into `table` (dossiers_dossier's column types), binary:
     about half the client's cost of the text format for these 42 columns (measured).
 
+    With the C encoder built (`dxgov.core.copybinary`), the rows are encoded by it in blocks;
+    otherwise psycopg writes them row by row, as follows.
+
     A jsonb value in binary COPY is a version byte (1) and the JSON text: the JSON columns go
     as such bytes, declared `bytea` to the driver so that it passes them through untouched
     instead of calling a Python dumper for every value.
     """
     types = _types(cursor, columns)
+    kinds = copybinary.kinds_of(types)
+    if kinds is not None and copybinary.available():
+        # The rows encoded in one pass by the C encoder, sent as blocks (ADR 18).
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(statement) as copy:
+            copy.write(copybinary.SIGNATURE)
+            for start in range(0, len(rows), COPY_BLOCK_ROWS):
+                block = rows[start : start + COPY_BLOCK_ROWS]
+                copy.write(copybinary.encode_rows(block, columns, kinds, json_bytes))
+            copy.write(copybinary.TRAILER)
+        return
     json_at = [i for i, kind in enumerate(types) if kind == "jsonb"]
     for i in json_at:
         types[i] = "bytea"
