@@ -82,7 +82,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
+        from dxgov.core import gunicorn_body
         from dxgov.wsgi import application
+
+        gunicorn_body.install()
 
         bind = f"{options['host']}:{options['port']}"
         tasks = TaskWorkers(options["task_workers"])
