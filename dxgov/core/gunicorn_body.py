@@ -29,6 +29,14 @@ def read(self: Any, size: int | None = None) -> bytes:
         self.buf = io.BytesIO()
         self.buf.write(rest)
         return bytes(ret)
+    if not self.buf.tell():
+        # Nothing buffered (a whole body read at once, as Django does): the reader's bytes are
+        # returned as they are, without a round through the buffer (~5 copies of 6 MB).
+        data = self.reader.read(max(size, 1024))
+        if len(data) >= size or not data:
+            self.buf.write(data[size:])
+            return bytes(data[:size]) if len(data) > size else bytes(data)
+        self.buf.write(data)
     while size > self.buf.tell():
         data = self.reader.read(max(size - self.buf.tell(), 1024))
         if not data:

@@ -632,6 +632,34 @@ def processing_parsed(
     """`processing()` of a record whose received time and history (`(at, status)` pairs, in
     the record's order) are already parsed, as ingestion has them; `history` is sorted in
     place. `finished_at` and `due_at` are datetimes or ISO strings, as in a record."""
+    return Processing(
+        *processing_values(
+            received_at,
+            history,
+            finished_at=finished_at,
+            due_at=due_at,
+            limit=limit,
+            calendar=calendar,
+        )
+    )
+
+
+ProcessingValues = tuple[
+    datetime, datetime | None, str | None, int, int, bool, bool, datetime | None, datetime | None
+]
+
+
+def processing_values(
+    received_at: datetime,
+    history: list[tuple[datetime, str]],
+    *,
+    finished_at: Any,
+    due_at: Any,
+    limit: Any,
+    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+) -> ProcessingValues:
+    """`processing_parsed`'s fields as a tuple, in `Processing`'s order: ingestion's fast path
+    reads them for every record, and building the frozen dataclass was a fifth of the cost."""
     history.sort(key=_first)
     end_at: datetime | None = None
     end_status: str | None = None
@@ -670,16 +698,16 @@ def processing_parsed(
     if deadline is None:
         deadline = _deadline_from_limit(received_at, limit, calendar)
     effective_due = None if deadline is None else deadline + timedelta(seconds=seconds)
-    return Processing(
-        received_at=received_at,
-        end_at=end_at,
-        end_status=end_status,
-        supplement_seconds=seconds,
-        supplement_requests=requests,
-        supplement_open=supplement_open,
-        late_by_supplements=requests >= 2,
-        due_at=due_at,
-        effective_due=effective_due,
+    return (
+        received_at,
+        end_at,
+        end_status,
+        seconds,
+        requests,
+        supplement_open,
+        requests >= 2,
+        due_at,
+        effective_due,
     )
 
 
@@ -1274,6 +1302,7 @@ __all__ = [
     "procedure_facts",
     "processing",
     "processing_parsed",
+    "processing_values",
     "score",
     "unit_facts",
 ]

@@ -5,13 +5,15 @@ builds the same record."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from dxgov.dossiers import schema
+from dxgov.dossiers import ingest, schema
 from dxgov.dossiers.tests.conftest import make_record
 
 moments = st.sampled_from(
@@ -275,3 +277,19 @@ def test_nul_in_text_sends_a_record_to_the_precise_path() -> None:
     text = json.dumps(make_record("HS-\u0000")).encode()
     assert schema.decode_fast(text) is None
     assert schema.validate(json.loads(text), "r")[0] is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1960, 1, 1),
+        max_value=datetime(2100, 12, 31),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-11)), ingest.TZ]
+        ),
+    )
+)
+def test_the_month_of_receipt_is_the_month_in_viet_nam(moment: datetime) -> None:
+    # The fixed UTC+7 used from 1990 gives the month the zone itself gives.
+    local = moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert ingest._month(moment) == date(local.year, local.month, 1)
