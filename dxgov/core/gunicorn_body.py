@@ -51,8 +51,8 @@ def read(self: Any, size: int | None = None) -> bytes:
 
 def install() -> None:
     """Replace gunicorn's `Body.read` (in this process and the workers it forks)."""
-    Body.read = read  # type: ignore[method-assign]
+    Body.read = read
 
 
 def uninstall() -> None:
-    Body.read = _original_read  # type: ignore[method-assign]
+    Body.read = _original_read
