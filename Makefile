@@ -112,7 +112,7 @@ BENCH_PG_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key DXGOV_DATABASE_URL=postgres
 bench-ingest: install var/secret_key
 	createdb -h 127.0.0.1 -U postgres bench 2>/dev/null || true
 	$(BENCH_PG_ENV) $(BIN)/dxgov migrate --noinput -v0
-	$(BENCH_PG_ENV) $(BIN)/dxgov bench ingest --records 200000 --batch 5000 --clients 4
+	$(BENCH_PG_ENV) $(BIN)/dxgov bench ingest --records 600000 --batch 5000 --clients 4
 
 bench-score: install var/secret_key
 	createdb -h 127.0.0.1 -U postgres bench 2>/dev/null || true

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         ingest = sub.add_parser(
             "ingest", help="Dossier batches over HTTP vs a raw COPY; audit on/off on a batch."
         )
-        ingest.add_argument("--records", type=int, default=200_000)
+        ingest.add_argument("--records", type=int, default=600_000)
         ingest.add_argument("--batch", type=int, default=5_000)
         ingest.add_argument("--clients", type=int, default=4)
         ingest.add_argument("--workers", type=int, default=2, help="`dxgov serve` workers")
