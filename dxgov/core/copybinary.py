@@ -36,6 +36,20 @@ KINDS = {
 }
 
 
+def fast_row(
+    fast: Any,
+    agency_id: int,
+    encode: Callable[[Any], bytes],
+    deadline_of: Callable[[Any, Any, Any], Any],
+) -> dict[str, Any] | None:
+    """A dossier row from a fast-path record, built in C (see `ingest.fast_row_python`, its
+    reference); None when the extension is not built or leaves the record to Python."""
+    if _copybinary is None:
+        return None
+    row: dict[str, Any] | None = _copybinary.fast_row(fast, agency_id, encode, deadline_of)
+    return row
+
+
 def available() -> bool:
     return _copybinary is not None
 

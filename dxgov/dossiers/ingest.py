@@ -54,7 +54,7 @@ from dxgov.dossiers import schema
 from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
 from dxgov.dossiers.signals import BatchWrite, after_batch, before_write
 from dxgov.orgunits.models import Agency
-from dxgov.scoring.qd766 import processing_parsed, processing_values
+from dxgov.scoring.qd766 import deadline_from_limit, processing_parsed, processing_values
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_RECORDS = 50_000  # per batch; a larger delivery is split by the sender (or the command)
@@ -408,9 +408,25 @@ _encode = msgspec.json.Encoder().encode
 _EMPTY_JSON = b"[]"
 
 
+def _deadline_of(received_at: datetime, value: float, unit: str) -> datetime | None:
+    """The deadline of a record with a processing time and no due date (for the C row)."""
+    return deadline_from_limit(received_at, {"value": value, "unit": unit})
+
+
 def fast_row(fast: schema.FastRecord, agency_id: int) -> dict[str, Any] | str:
     """`to_row` of a record decoded by the fast path, built from the Struct directly: the same
-    column values (tested), with the JSON lists already encoded (bytes; see `copy_rows`)."""
+    column values (tested), with the JSON lists already encoded (bytes; see `copy_rows`).
+
+    Built by the C extension where it is (`copybinary.fast_row`, ADR 18), which leaves to
+    `fast_row_python` whatever it does not handle itself; the tests hold the two equal."""
+    row = copybinary.fast_row(fast, agency_id, _encode, _deadline_of)
+    if row is not None:
+        return row
+    return fast_row_python(fast, agency_id)
+
+
+def fast_row_python(fast: schema.FastRecord, agency_id: int) -> dict[str, Any] | str:
+    """`fast_row` in Python (the reference for the C one, and its fallback)."""
     history = fast.status_history or ()
     timing = fast.processing_time
     received_at = fast.received_at

@@ -1212,6 +1212,14 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def deadline_from_limit(
+    received_at: datetime, limit: Any, calendar: WorkingCalendar = DEFAULT_CALENDAR
+) -> datetime | None:
+    """The deadline a processing time (`{"value", "unit"}`) gives from the receipt; None when
+    it gives none."""
+    return _deadline_from_limit(received_at, limit, calendar)
+
+
 def _deadline_from_limit(
     received_at: datetime, limit: Any, calendar: WorkingCalendar
 ) -> datetime | None:
@@ -1293,6 +1301,7 @@ __all__ = [
     "Scorecard",
     "UnknownRuleSet",
     "WorkingCalendar",
+    "deadline_from_limit",
     "dossier_facts",
     "get_ruleset",
     "group_points",

@@ -13,6 +13,7 @@ import msgspec
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from dxgov.core import copybinary
 from dxgov.dossiers import ingest, schema
 from dxgov.dossiers.tests.conftest import make_record
 
@@ -293,3 +294,108 @@ def test_the_month_of_receipt_is_the_month_in_viet_nam(moment: datetime) -> None
     # The fixed UTC+7 used from 1990 gives the month the zone itself gives.
     local = moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert ingest._month(moment) == date(local.year, local.month, 1)
+
+
+statuses = st.sampled_from(
+    [
+        "received",
+        "processing",
+        "supplement_requested",
+        "supplement_completed",
+        "finished",
+        "returned",
+        "stopped",
+        "rejected",
+        "withdrawn",
+    ]
+)
+# Few distinct instants, in several offsets, so that ties and reorderings are common.
+instants = st.builds(
+    lambda day, hour, offset: (
+        datetime(2025, 7, day, hour, tzinfo=UTC).astimezone(timezone(timedelta(hours=offset)))
+    ).isoformat(),
+    st.integers(1, 4),
+    st.sampled_from([0, 9, 23]),
+    st.sampled_from([0, 7, -5]),
+)
+timings = st.none() | st.fixed_dictionaries(
+    {
+        "value": st.sampled_from([0, 1, 2.5, 7, 30]),
+        "unit": st.sampled_from(["working_day", "day", "hour"]),
+    }
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    history=st.lists(st.fixed_dictionaries({"status": statuses, "at": instants}), max_size=6),
+    due_at=st.none() | instants,
+    finished_at=st.none() | instants,
+    received_at=instants | st.sampled_from(["1991-01-01T00:30:00+07:00", "2025-07-31T17:30:00Z"]),
+    timing=timings,
+    optional=st.dictionaries(
+        st.sampled_from(
+            ["channel", "paid_online", "rating", "result_code", "population_db_code",
+             "vneid_authenticated", "has_digitised_component", "filed_on_dvcqg"]
+        ),
+        st.none(),
+    ),
+    documents=st.lists(
+        st.fixed_dictionaries(
+            {"name": st.just("Đơn"), "digitised": st.booleans() | st.none(),
+             "from_personal_store": st.booleans() | st.none()}
+        ),
+        max_size=3,
+    ),
+    fees=st.lists(
+        st.fixed_dictionaries({"name": st.just("Lệ phí"), "amount": st.integers(0, 10**9)}),
+        max_size=3,
+    ),
+)  # fmt: skip
+def test_the_c_row_is_the_python_row(
+    history: list[dict[str, Any]],
+    due_at: str | None,
+    finished_at: str | None,
+    received_at: str,
+    timing: dict[str, Any] | None,
+    optional: dict[str, Any],
+    documents: list[dict[str, Any]],
+    fees: list[dict[str, Any]],
+) -> None:
+    record = make_record(
+        "C1",
+        status_history=history,
+        due_at=due_at,
+        finished_at=finished_at,
+        received_at=received_at,
+        processing_time=timing,
+        documents=documents,
+        fees=fees,
+        **optional,
+    )
+    fast = schema.decode_fast(json.dumps(record).encode())
+    assert fast is not None
+    python = ingest.fast_row_python(fast, 7)
+    built = copybinary.fast_row(fast, 7, ingest._encode, ingest._deadline_of)
+    if not copybinary.available():
+        assert built is None
+        return
+    assert built is not None  # every such record is the C path's own
+    assert built == python
+    assert ingest.fast_row(fast, 7) == python
+
+
+def test_what_the_c_row_leaves_to_python() -> None:
+    # Before 1990 is the zone's (no fixed offset); the Python row says what the fast path
+    # would, and the record's own path (fast_row) still gives it.
+    fast = schema.decode_fast(json.dumps(make_record("C2")).encode())
+    assert fast is not None
+    old = msgspec.structs.replace(fast, received_at=datetime(1989, 12, 31, 23, tzinfo=UTC))
+    assert copybinary.fast_row(old, 7, ingest._encode, ingest._deadline_of) is None
+    assert ingest.fast_row(old, 7) == ingest.fast_row_python(old, 7)
+
+    def failing(*_args: Any) -> None:
+        raise OverflowError
+
+    no_due = msgspec.structs.replace(fast, due_at=None)
+    assert copybinary.fast_row(no_due, 7, ingest._encode, failing) is None
