@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,37 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     with django_db_blocker.unblock():
         _load_reference_data()
     yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions(wait: float = 10.0) -> None:
+    """Before the PostgreSQL test database is dropped: the servers and workers some tests start
+    (and kill) leave backends that end a moment later, and DROP DATABASE refuses while any is
+    there. Wait for them; end what is left after `wait` seconds, saying what it was."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    query = (
+        "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(query)
+            others = cursor.fetchall()
+            if not others or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        for pid, application, state, text in others:
+            sys.__stderr__.write(
+                f"\nending a test session left on the test database: pid {pid}, "
+                f"{application or 'no application name'}, {state}, {text!r}\n"
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close()
 
 
 @pytest.fixture
