@@ -73,4 +73,5 @@ def encode_rows(
     bytes nor str."""
     if _copybinary is None:
         raise RuntimeError("dxgov.core._copybinary is not built")
-    return bytes(_copybinary.encode_rows(rows, columns, kinds, json_bytes))
+    encoded: bytes = _copybinary.encode_rows(rows, columns, kinds, json_bytes)
+    return encoded

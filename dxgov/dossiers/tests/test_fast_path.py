@@ -296,19 +296,7 @@ def test_the_month_of_receipt_is_the_month_in_viet_nam(moment: datetime) -> None
     assert ingest._month(moment) == date(local.year, local.month, 1)
 
 
-statuses = st.sampled_from(
-    [
-        "received",
-        "processing",
-        "supplement_requested",
-        "supplement_completed",
-        "finished",
-        "returned",
-        "stopped",
-        "rejected",
-        "withdrawn",
-    ]
-)
+statuses = st.sampled_from(sorted(schema.STATUSES))
 # Few distinct instants, in several offsets, so that ties and reorderings are common.
 instants = st.builds(
     lambda day, hour, offset: (
@@ -321,7 +309,7 @@ instants = st.builds(
 timings = st.none() | st.fixed_dictionaries(
     {
         "value": st.sampled_from([0, 1, 2.5, 7, 30]),
-        "unit": st.sampled_from(["working_day", "day", "hour"]),
+        "unit": st.sampled_from(sorted(schema.UNITS)),
     }
 )
 
