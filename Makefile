@@ -3,11 +3,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 DEMO_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key
 
 .PHONY: demo test install check lint test-sqlite test-postgres messages bench-tasks bench-recovery bench-audit bench-reporting bench-dashboard bench-forecast bench-ingest bench-score bench-dashboard-full
 
-$(BIN)/dxgov: pyproject.toml setup.py dxgov/core/_copybinary.c
+$(BIN)/dxgov: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'
@@ -33,13 +34,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy dxgov
+	$(BIN)/lint-imports
 
 test-sqlite: install
 	$(BIN)/pytest
 
-# Run in CI (CI=true) or when DXGOV_TEST_POSTGRES=1; uses the server at 127.0.0.1:5432.
+# Run in CI (CI=true) or when DXGOV_TEST_POSTGRES=1; uses the server at 127.0.0.1:5432 and,
+# as production does, the caches on the Redis at 127.0.0.1:6379 (ADR 24), under a prefix of
+# this run's own so that another run on the same Redis is left alone.
 test-postgres: install
-	DXGOV_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	DXGOV_DATABASE_URL=$(PG_TEST_URL) DXGOV_CACHE_URL=$(REDIS_TEST_URL) \
+	DXGOV_CACHE_PREFIX=dxgov-test-$$$$ $(BIN)/pytest
 
 # In CI (or with DXGOV_TEST_POSTGRES=1) the SQLite and PostgreSQL runs go side by side, one per
 # core, each into its own log; both logs' summaries are printed and both must pass.
@@ -112,6 +117,7 @@ BENCH_PG_ENV := DXGOV_SECRET_KEY_FILE=var/secret_key DXGOV_DATABASE_URL=postgres
 bench-ingest: install var/secret_key
 	createdb -h 127.0.0.1 -U postgres bench 2>/dev/null || true
 	$(BENCH_PG_ENV) $(BIN)/dxgov migrate --noinput -v0
+	$(BENCH_PG_ENV) $(BIN)/dxgov collectstatic --noinput -v0
 	$(BENCH_PG_ENV) $(BIN)/dxgov bench ingest --records 600000 --batch 5000 --clients 4
 
 bench-score: install var/secret_key

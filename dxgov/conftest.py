@@ -1,6 +1,6 @@
 """Shared test setup: the real unit registry and the demo cast, loaded once per test database.
 
-The cast (from dxgov.core.demo) is the named set of officials every scope test uses:
+The cast (from dxgov.demo.users) is the named set of officials every scope test uses:
 Phú Thọ's officer must never see Điện Biên's records, a department officer must not see
 its province's committee, and coordinators see everything.
 """
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from dxgov.accounts.models import User
-from dxgov.core.demo import DEMO_PASSWORD, load_demo_users
+from dxgov.demo.users import DEMO_PASSWORD, load_demo_users
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.orgunits.models import OrgUnit
 

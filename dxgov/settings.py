@@ -53,6 +53,16 @@ INSTALLED_APPS = [
     "dxgov.forecasting",
     "dxgov.dossiers",
     "dxgov.scoring",
+    "dxgov.indices",
+    "dxgov.investments",
+    "dxgov.programmes",
+    # Above the domain apps: committees read them all (sessions, reports, ballots).
+    "dxgov.committees",
+    # Above the domain apps: running the platform (the daily run, backup and restore).
+    "dxgov.operations",
+    # Above every domain app: demo data, generators and benchmarks (their commands).
+    "dxgov.demo",
+    "dxgov.bench",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +75,8 @@ MIDDLEWARE = [
     "dxgov.core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Query strings and form fields in NFC before anything reads them (core.text).
+    "dxgov.core.text.NormalizeTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -92,6 +104,8 @@ TEMPLATES = [
                 "dxgov.core.context_processors.site",
                 "dxgov.notifications.context_processors.unread",
             ],
+            # The one formatting layer's filters (num, pct, money, vdate, period, …) everywhere.
+            "builtins": ["dxgov.core.templatetags.dxformat"],
         },
     },
 ]
@@ -174,6 +188,13 @@ STATICFILES_DIRS = [
     # Front-end libraries come from npm (package-lock.json) and are served as our own files.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # ECharts' own Vietnamese words (langVI.js: month names, chart type names for screen readers).
+    ("vendor/echarts-i18n", BASE_DIR / "node_modules" / "echarts" / "i18n"),
+    # The typeface (Be Vietnam Pro, SIL OFL): app.css names its .woff2 files.
+    (
+        "vendor/be-vietnam-pro",
+        BASE_DIR / "node_modules" / "@fontsource" / "be-vietnam-pro" / "files",
+    ),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,23 +222,34 @@ DEFAULT_FROM_EMAIL = env_str("DXGOV_FROM_EMAIL", "dxgov <no-reply@dxgov.local>")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# In-process caches. "dashboard" keeps rendered command-centre blocks, keyed by the change feed
-# (dxgov/dashboard/cache.py, ADR 13): each worker process keeps its own, and a change committed
-# by any process reaches every one through the feed in the database.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "dashboard": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dxgov-dashboard",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-    # Whole command-centre pages per session (about 200 KB each at national scale).
-    "dashboard_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dxgov-dashboard-pages",
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    },
-}
+# Caches. "dashboard" keeps rendered command-centre blocks, keyed by what they show: the
+# user's scope, the language and the change feed's heads (dxgov/dashboard/cache.py, ADR 13,
+# ADR 24); "dashboard_pages" whole pages per session. With DXGOV_CACHE_URL (a Redis server,
+# redis://host:port/db) every app process and host shares them, so the block one official's
+# request built serves every official with the same scope; without it (a single machine, the
+# SQLite demo) each process keeps its own in memory, as before.
+# DXGOV_CACHE_PREFIX keeps two sites (or two test runs) on one Redis apart.
+DXGOV_CACHE_URL = env_str("DXGOV_CACHE_URL", "")
+DXGOV_CACHE_PREFIX = env_str("DXGOV_CACHE_PREFIX", "dxgov")
+if DXGOV_CACHE_URL:
+    from dxgov.core.sharedcache import shared_caches
+
+    CACHES = shared_caches(DXGOV_CACHE_URL, DXGOV_CACHE_PREFIX)
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "dashboard": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dxgov-dashboard",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        # Whole command-centre pages per session (about 200 KB each at national scale).
+        "dashboard_pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dxgov-dashboard-pages",
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        },
+    }
 # Longest time a dashboard block may be shown from the cache (seconds; 0 turns it off).
 DXGOV_DASHBOARD_CACHE_SECONDS = env_int("DXGOV_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 # Decision 766 scores are re-scored in rounds at most this often after dossier batches (the
@@ -242,6 +274,11 @@ DXGOV_TOKEN_DAYS = env_int("DXGOV_TOKEN_DAYS", 365, minimum=1)
 
 # The Ed25519 key that signs audit checkpoints; empty means var/audit_ed25519.pem (created once).
 DXGOV_AUDIT_KEY_FILE = env_str("DXGOV_AUDIT_KEY_FILE", "")
+
+# The key that encrypts committee members' signing keys kept by the platform: derived from the
+# bytes of this file when named (so DXGOV_SECRET_KEY can be rotated without losing them), else
+# from DXGOV_SECRET_KEY (dxgov.committees.keys).
+DXGOV_MEMBER_KEY_FILE = env_str("DXGOV_MEMBER_KEY_FILE", "")
 
 # In development, serve static files from the source folders without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG

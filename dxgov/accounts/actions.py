@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dxgov.accounts import tokens
-from dxgov.accounts.models import ApiToken, Role, User
+from dxgov.accounts.models import ApiToken, User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import changes, record
+from dxgov.core.roles import Role
 from dxgov.orgunits.models import Agency
 
 

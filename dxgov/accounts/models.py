@@ -5,18 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("System administrator")
-    COORDINATOR = "coordinator", _("Central coordinator")
-    LEADER = "leader", _("Agency leader")
-    OFFICER = "officer", _("Agency officer")
-    VIEWER = "viewer", _("Viewer")
-
-    @property
-    def sees_everything(self) -> bool:
-        # The Government Office and MOST coordinate the whole country.
-        return self in {Role.ADMIN, Role.COORDINATOR}
+from dxgov.core.roles import CENTRAL_ROLES, Role
 
 
 class User(AbstractUser):
@@ -31,6 +20,11 @@ class User(AbstractUser):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+    @property
+    def is_central(self) -> bool:
+        """An administrator or central coordinator (templates ask this; rules use core.roles)."""
+        return self.role in CENTRAL_ROLES
 
     def display_name(self) -> str:
         return self.full_name or self.username

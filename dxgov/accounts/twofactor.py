@@ -11,7 +11,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dxgov.accounts.models import Role
+from dxgov.core.roles import Role
 
 SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER})
 

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dxgov.accounts import actions
 from dxgov.accounts.twofactor import base32_key, confirmed_device, qr_svg, requires_second_factor
+from dxgov.orgunits.access import agencies_in_scope
 
 
 class _CheckOnlyPasswordChangeForm(PasswordChangeForm):
@@ -88,3 +89,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if enrolling:
         context.update(secret=base32_key(device), qr=mark_safe(qr_svg(device)))  # noqa: S308
     return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page after sign-in: where to go, and how many agencies the user sees."""
+    scope_size = agencies_in_scope(request.user).current().count()
+    return render(request, "core/home.html", {"scope_size": scope_size})

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from dxgov.accounts.access import access_audit
 from dxgov.audit import ledger, signing
+from dxgov.audit.access import access_audit
 from dxgov.audit.models import Checkpoint
 from dxgov.core.limits import could_be_id
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+# The one definition of an event's hashed fields: record, ledger, the benchmark and the
+# standalone proof checker (docs/verify_proof.py, held equal by a test) all use this list.
 HASHED_FIELDS = (
     "seq",
     "occurred_at",
@@ -27,6 +29,8 @@ HASHED_FIELDS = (
     "reason",
     "prev_hash",
 )
+# What an event stores and exports: the hashed fields and the hash over them.
+STORED_FIELDS = (*HASHED_FIELDS, "hash")
 
 
 def canonical(event: Mapping[str, Any]) -> bytes:

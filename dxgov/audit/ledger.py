@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import connection, transaction
 
 from dxgov.audit import merkle, signing
-from dxgov.audit.chain import HASHED_FIELDS
+from dxgov.audit.chain import STORED_FIELDS
+from dxgov.audit.live import StateReport
 from dxgov.audit.models import AuditEvent, ChainHead, Checkpoint
 from dxgov.audit.record import event_as_dict
+from dxgov.audit.snapshot import snapshot
 from dxgov.audit.verify import Problem, verify_stream
 
 
@@ -27,10 +27,12 @@ class Report:
     checkpoints: int
     problems: list[Problem] = field(default_factory=list)
     last_checkpoint: Checkpoint | None = None
+    # The live rows against the ledger (audit.live), when checked.
+    state: StateReport | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and (self.state is None or self.state.ok)
 
 
 def signed_checkpoint(checkpoint: Checkpoint) -> dict[str, Any]:
@@ -66,20 +68,6 @@ def export_checkpoints() -> list[dict[str, Any]]:
 
 
 CHUNK_SIZE = 5000
-_EVENT_FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "event_type",
-    "target_type",
-    "target_id",
-    "agency_id",
-    "data",
-    "reason",
-    "prev_hash",
-    "hash",
-)
 
 
 def iter_events(
@@ -93,39 +81,14 @@ def iter_events(
         rows = AuditEvent.objects.order_by("seq")
         if last is not None:
             rows = rows.filter(seq__gt=last)
-        chunk = list(rows.values_list(*_EVENT_FIELDS)[:chunk_size])
+        chunk = list(rows.values_list(*STORED_FIELDS)[:chunk_size])
         for row in chunk:
-            event = dict(zip(_EVENT_FIELDS, row, strict=True))
-            event["occurred_at"] = row[1].isoformat(timespec="microseconds")
+            event = dict(zip(STORED_FIELDS, row, strict=True))
+            event["occurred_at"] = event["occurred_at"].isoformat(timespec="microseconds")
             yield event
         if len(chunk) < chunk_size:
             return
         last = chunk[-1][0]
-
-
-@contextlib.contextmanager
-def _snapshot() -> Iterator[None]:
-    """One consistent view of head, checkpoints and events while verifying, so events
-    appended meanwhile are not taken for insertions beyond the head. Writers are not held
-    up: PostgreSQL reads a REPEATABLE READ snapshot, SQLite (in WAL mode) a deferred read
-    transaction (not Django's atomic, which this project makes BEGIN IMMEDIATE)."""
-    if connection.in_atomic_block:
-        yield  # the caller's transaction decides what is seen
-        return
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN DEFERRED")
-    try:
-        yield
-    finally:
-        if connection.connection is not None and connection.connection.in_transaction:
-            with connection.cursor() as cursor:
-                cursor.execute("COMMIT")  # a read: nothing to keep or undo
 
 
 def verify_ledger(
@@ -134,7 +97,7 @@ def verify_ledger(
     """Verify every event, checkpoint and (optionally) exported checkpoint in one pass over
     the events, in memory bounded by chunk_size (see audit.verify)."""
     keys = trusted_keys(exported or ())
-    with _snapshot():
+    with snapshot():
         head_row = ChainHead.objects.filter(pk=1).first()
         head = (head_row.seq, head_row.hash) if head_row is not None else None
         checkpoints = list(Checkpoint.objects.order_by("seq_from"))
@@ -185,7 +148,7 @@ def inclusion_proof(seq: int) -> Proof | None:
         ) from None
     fields = event_as_dict(event)
     return Proof(
-        event={name: fields[name] for name in (*HASHED_FIELDS, "hash")},
+        event={name: fields[name] for name in STORED_FIELDS},
         leaf_index=index,
         checkpoint=checkpoint,
         path=[p.hex() for p in path],

@@ -36,6 +36,33 @@ EXTENSIONS = {
 }
 
 
+# The ZIP central directory a package (DOCX, XLSX) may have: zipfile builds an object for each
+# of its entries (about 500 bytes), so 200,000 empty entries in a 17 MB upload cost over 100 MB.
+# An entry takes at least 46 bytes of the directory; a real workbook or document has a few
+# dozen. ZIP64 (for packages over 4 GB or 65,535 entries) is never needed below the size limit.
+MAX_ZIP_DIRECTORY = 1024 * 1024
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+
+
+def zip_directory_size(data: bytes) -> int | None:
+    """The size of a ZIP's central directory as its end record declares it (what zipfile
+    reads, found the way zipfile finds it); None without an end record, or for ZIP64."""
+    tail = data[-(65_535 + 22) :]
+    at = tail.rfind(_END_OF_DIRECTORY)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    if at >= 20 and tail[at - 20 : at - 16] == _ZIP64_LOCATOR:
+        return None
+    return int.from_bytes(tail[at + 12 : at + 16], "little")
+
+
+def zip_directory_fits(data: bytes) -> bool:
+    """Whether a ZIP package's directory can be opened without building too many entries."""
+    size = zip_directory_size(data)
+    return size is not None and size <= MAX_ZIP_DIRECTORY
+
+
 class UploadRefused(ValueError):
     """The file is of a kind that is not accepted, is not what its name says, or is too big."""
 
@@ -56,6 +83,8 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if data.startswith(b"PK\x03\x04"):
+        if not zip_directory_fits(data):
+            return None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as package:
                 names = set(package.namelist())
@@ -75,6 +104,15 @@ def check_upload(name: str, data: bytes, *, allowed: set[str], max_bytes: int) -
         raise UploadRefused(
             _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
             % {"name": name, "size": round(len(data) / 1e6, 1), "limit": round(max_bytes / 1e6, 1)}
+        )
+    directory = zip_directory_size(data) if data.startswith(b"PK\x03\x04") else None
+    if directory is not None and directory > MAX_ZIP_DIRECTORY:
+        raise UploadRefused(
+            _(
+                "The file %(name)s is a package whose table of contents is larger than "
+                "%(cap)d KB; a document or workbook needs a few hundred bytes of it."
+            )
+            % {"name": name, "cap": MAX_ZIP_DIRECTORY // 1024}
         )
     kind = sniff(data)
     accepted = ", ".join(KIND_NAMES[k] for k in sorted(allowed))

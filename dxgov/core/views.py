@@ -1,21 +1,13 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from dxgov.accounts.access import agencies_in_scope
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    scope_size = agencies_in_scope(request.user).current().count()
-    return render(request, "core/home.html", {"scope_size": scope_size})
 
 
 @require_GET
@@ -49,7 +41,23 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"message": _("Internal error; it has been logged.")}, status=500)
-    return render(request, "500.html", status=500)
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the error page must not fail in its turn
+        # E.g. static files never collected: the page's stylesheet link cannot be resolved.
+        # Still the page in words, not Django's bare "Internal Server Error".
+        title, text = (
+            _("System error"),
+            _(
+                "Something went wrong on our side. The error has been logged; nothing you entered "
+                "was saved twice. Please try again in a moment."
+            ),
+        )
+        return HttpResponse(
+            f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}'
+            f"</title></head><body><h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>",
+            status=500,
+        )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -15,33 +15,24 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import access_agency, agencies_in_scope, in_scope
+from dxgov.core import formats
 from dxgov.dashboard import mapsvg, sources, warnings
 from dxgov.dashboard.tables import Cell, Table, cell
 from dxgov.forecasting.models import Forecast, ForecastMethod, ForecastStatus
+from dxgov.indicators import targets as indicator_targets
 from dxgov.indicators.models import Indicator
+from dxgov.orgunits.access import access_agency, agencies_in_scope, in_scope
+from dxgov.orgunits.agencies import short_agency_name
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import periods
+from dxgov.scoring.labels import GROUP_LABELS
+from dxgov.scoring.reports import GROUPS
 
-TRACK_CSS = {
-    warnings.Track.ON_TRACK: "ok",
-    warnings.Track.ACHIEVED: "ok",
-    warnings.Track.OFF_TRACK: "danger",
-    warnings.Track.NO_DATA: "muted",
-    warnings.Track.NO_TARGET: "muted",
-}
-
-
-def track_label(track: warnings.Track) -> str:
-    return {
-        warnings.Track.ON_TRACK: _("On track"),
-        warnings.Track.ACHIEVED: _("Target reached"),
-        warnings.Track.OFF_TRACK: _("Off track"),
-        warnings.Track.NO_DATA: _("No data yet"),
-        warnings.Track.NO_TARGET: _("No target"),
-    }[track]
+TRACK_CSS = indicator_targets.TRACK_CSS
+track_label = indicator_targets.track_label
 
 
 @dataclass
@@ -57,6 +48,8 @@ class Block:
     legend: list[mapsvg.LegendItem] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)  # (format, href)
     refresh: str = ""  # the URL that renders this block alone (live updates)
+    # What the chart's values are (format.js writes them so): "%", "money" (đồng) or a count.
+    chart_unit: str = ""
 
     @property
     def chart_json(self) -> str:
@@ -101,7 +94,7 @@ LAST_INDEX = {"month": 12, "quarter": 4, "half_year": 2, "year": 1}
 
 
 def _decimal_text(value: float | None, places: int = 1) -> str:
-    return "—" if value is None else f"{value:.{places}f}".replace(".", ",")
+    return formats.number(value, places, lang=get_language())
 
 
 def forecast_text(forecast: Forecast | None) -> str:
@@ -140,19 +133,22 @@ def figures(scope: Scope) -> list[sources.Figure]:
     return [sources.figure(i, scope.agency, scope.year) for i in sources.key_indicators(scope.year)]
 
 
-def _percent_of_target(fig: sources.Figure) -> float | None:
-    if fig.current is None or not fig.target:
-        return None
-    return round(float(fig.current / fig.target * 100), 1)
+def _percent_of_target(comparison: indicator_targets.Comparison) -> float | None:
+    share = comparison.share_of_target
+    return None if share is None else round(float(share * 100), 1)
 
 
 def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
+    """Each key indicator's figure to date on its target's basis (the year's sum so far against
+    a yearly sum, never one month against the year), what the trajectory expects by now, the
+    target and the verdict; no target where the targets are for other agencies."""
     table = Table(
         _("Key indicators against their targets, %(year)s") % {"year": scope.year},
         [
             _("Indicator"),
             _("Latest period"),
-            _("Value"),
+            _("Value to date"),
+            _("Expected by now"),
             _("Target"),
             _("Share of target (%)"),
             _("Status"),
@@ -160,26 +156,28 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
             _("Forecast status"),
             _("Forecast method"),
         ],
-        numeric=frozenset({2, 3, 4}),
+        numeric=frozenset({2, 3, 4, 5}),
     )
     names, shares = [], []
     for fig in figs:
         link = sources.indicator_link(scope.agency, fig.indicator)
         latest = fig.latest
-        share = _percent_of_target(fig)
-        track = fig.track
+        comparison = fig.comparison
+        share = _percent_of_target(comparison)
+        track = fig.fact(link).track
         table.rows.append(
             [
                 cell(fig.indicator.name, link),
                 cell(latest.label if latest else "—", link),
-                cell(sources.show(fig.indicator, fig.current), link, fig.current),
-                cell(sources.show(fig.indicator, fig.target), link, fig.target),
-                cell("—" if share is None else f"{share:g}%".replace(".", ","), link, share),
+                cell(fig.actual_text(comparison), link, comparison.actual),
+                cell(sources.show(fig.indicator, comparison.expected), link, comparison.expected),
+                cell(fig.target_text(), link, fig.target),
+                cell(formats.percent(share, 1, lang=get_language()), link, share),
                 cell(track_label(track), link, css=TRACK_CSS[track]),
                 *forecast_cells(fig.forecast, link),
             ]
         )
-        names.append(fig.indicator.code)
+        names.append(fig.indicator.label)  # the short name: written out in full on the axis
         shares.append(share)
     chart = {
         "aria": {"enabled": True},
@@ -189,7 +187,7 @@ def indicators_block(scope: Scope, figs: list[sources.Figure]) -> Block:
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "series": [{"type": "bar", "name": _("Share of target (%)"), "data": shares}],
     }
-    return Block("indicators", table.caption, table, chart=chart if figs else None)
+    return Block("indicators", table.caption, table, chart=chart if figs else None, chart_unit="%")
 
 
 def _target_label(fig: sources.Figure) -> str | None:
@@ -210,6 +208,15 @@ def _milestone_label(fig: sources.Figure, quarter: int) -> str | None:
     if periodicity == "half_year" and quarter % 2 == 0:
         return periods.Period(periods.Frequency.HALF_YEAR, fig.year, quarter // 2).label_vi
     return None
+
+
+def _chart_unit(indicator: Indicator) -> str:
+    """How the chart writes an indicator's values: money in tỷ/triệu đồng, shares with %."""
+    if indicator.value_type == "money":
+        return "money"
+    if indicator.is_percent or indicator.value_type == "boolean":
+        return "%"
+    return ""
 
 
 def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
@@ -241,17 +248,46 @@ def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
     values: list[float | None] = [None if p.value is None else float(p.value) for p in fig.points]
     values += [None] * (len(labels) - len(values))
     series: list[dict[str, Any]] = [{"type": "line", "name": _("Value"), "data": values}]
+    # A target on the year's sum (or average, or ratio of sums) is compared with the figure to
+    # date, drawn beside the periods' values; the path and the forecast are in its terms.
+    summed = fig.target is not None and fig.basis in indicator_targets.SUMMED
+    running = fig.running() if summed else {}
+    if running:
+        by_code = {p.period: p.label for p in fig.points}
+        to_date: list[float | None] = [None] * len(labels)
+        for code, value in running.items():
+            to_date[labels.index(by_code[code])] = float(value)
+        series.append(
+            {
+                "type": "line",
+                "name": _("To date (%(basis)s)")
+                % {"basis": indicator_targets.to_date_label(fig.basis)},
+                "data": to_date,
+            }
+        )
+        for point in fig.points:
+            if point.period in running:
+                table.rows.append(
+                    [
+                        cell(_("%(period)s, to date") % {"period": point.label}),
+                        cell(sources.show(ind, running[point.period]), raw=running[point.period]),
+                        cell(""),
+                    ]
+                )
 
     def at(label: str | None, value: float) -> list[float | None]:
         return [value if item == label else None for item in labels]
 
-    # The target path: from the last figure before the year, through the milestones, to the
-    # year's target at the year's last period.
+    # The target path: from the last figure before the year (nothing, for a sum), through the
+    # milestones, to the year's target at the year's last period.
     if fig.target is not None and target_label is not None:
         path: list[float | None] = [None] * len(labels)
         start = fig.start
-        if start is not None and start.value is not None:
-            path[labels.index(start.label)] = float(start.value)
+        begin = fig.comparison.start if summed else None
+        if start is not None and begin is None:
+            begin = start.value
+        if start is not None and begin is not None:
+            path[labels.index(start.label)] = float(begin)
         for quarter, milestone in sorted(fig.milestones.items()):
             label = _milestone_label(fig, quarter)
             if label is None:
@@ -305,6 +341,10 @@ def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
         and forecast.status != ForecastStatus.TOO_LITTLE_DATA
     ):
         last = next((p for p in reversed(fig.points) if p.value is not None), None)
+        if running and last is not None:
+            # The forecast of the year's figure starts from the figure to date.
+            last = next(p for p in fig.points if p.period == list(running)[-1])
+            last = sources.Point(last.period, last.label, last.start, running[last.period])
 
         def line(value: float | None) -> list[float | None]:
             data = at(target_label, value) if value is not None else [None] * len(labels)
@@ -367,7 +407,14 @@ def indicator_detail_block(scope: Scope, fig: sources.Figure) -> Block:
     }
     lead = _("Status: %(track)s.") % {"track": track_label(fig.track)}
     lead += " " + forecast_text(forecast) if forecast is not None else ""
-    return Block("values", table.caption, table, lead=lead, chart=chart if fig.points else None)
+    return Block(
+        "values",
+        table.caption,
+        table,
+        lead=lead,
+        chart=chart if fig.points else None,
+        chart_unit=_chart_unit(ind),
+    )
 
 
 # --- tasks ----------------------------------------------------------------------------------------
@@ -415,16 +462,15 @@ def tasks_block(scope: Scope) -> Block:
     }
     rate = summary.on_time_percent
     lead = _("%(done)s of %(total)s completed; %(overdue)s overdue; on time: %(rate)s") % {
-        "done": summary.completed,
-        "total": summary.total,
-        "overdue": summary.overdue,
-        "rate": "—" if rate is None else f"{rate:g}%".replace(".", ","),
+        "done": formats.number(summary.completed),
+        "total": formats.number(summary.total),
+        "overdue": formats.number(summary.overdue),
+        "rate": formats.percent(rate, None, lang=get_language()),
     }
     block = Block("tasks", table.caption, table, lead=lead, chart=chart if summary.total else None)
     block.links = [
         (
-            f"{t.lead_agency.code} · {t.deadline.strftime('%d/%m/%Y') if t.deadline else ''} · "
-            f"{t.content[:90]}",
+            f"{t.lead_agency.label} · {formats.date_text(t.deadline, empty='')} · {t.content[:90]}",
             reverse("directives:task_detail", args=[t.pk]),
         )
         for t in overdue
@@ -450,14 +496,18 @@ def reporting_block(scope: Scope, compliance: list[sources.Compliance] | None = 
         table.rows.append(
             [
                 cell(row.definition.name, href),
-                cell(row.period.label_vi, href, row.period.code),
+                cell(
+                    formats.period_label(row.period.code, lang=get_language()),
+                    href,
+                    row.period.code,
+                ),
                 cell(len(stats.expected), href, len(stats.expected)),
                 cell(len(stats.sent), href, len(stats.sent)),
                 cell(len(stats.on_time), href, len(stats.on_time)),
                 cell(len(stats.late_or_missing), href, len(stats.late_or_missing)),
             ]
         )
-        names.append(row.definition.code)
+        names.append(formats.shortened(row.definition.name, 48))
         rates.append(round((stats.timeliness or 0) * 100, 1))
     chart = {
         "aria": {"enabled": True},
@@ -467,7 +517,7 @@ def reporting_block(scope: Scope, compliance: list[sources.Compliance] | None = 
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "series": [{"type": "bar", "name": _("Sent on time (%)"), "data": rates}],
     }
-    block = Block("reporting", table.caption, table, chart=chart if names else None)
+    block = Block("reporting", table.caption, table, chart=chart if names else None, chart_unit="%")
     block.links = [
         (f"{fact.agency_name} · {fact.definition_name} · {fact.period}", fact.link)
         for row in compliance
@@ -479,18 +529,24 @@ def reporting_block(scope: Scope, compliance: list[sources.Compliance] | None = 
 # --- early warning --------------------------------------------------------------------------------
 
 
-def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
-    table = Table(_("Early warnings"), [_("Kind"), _("Agency"), _("What"), _("Detail")])
-    kinds = {
+def kind_label(kind: warnings.Kind) -> str:
+    return {
         warnings.Kind.INDICATOR: _("Indicator off track"),
         warnings.Kind.REPORT: _("Report late"),
         warnings.Kind.TASK: _("Task at risk"),
         warnings.Kind.SOURCE: _("Source stopped sending data"),
-    }
+        warnings.Kind.INVESTMENT: _("Investment project behind"),
+    }[kind]
+
+
+def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
+    table = Table(_("Early warnings"), [_("Kind"), _("Agency"), _("What"), _("Detail")])
     for item in found.items[:200]:
         table.rows.append(
             [
-                cell(kinds[item.kind], item.link, css="danger" if item.severity > 1 else "warn"),
+                cell(
+                    kind_label(item.kind), item.link, css="danger" if item.severity > 1 else "warn"
+                ),
                 cell(item.agency_name or item.agency_code, item.link, item.agency_code),
                 cell(item.title, item.link),
                 cell(item.detail, item.link),
@@ -501,7 +557,10 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
         + "; "
         + (
             _("%(tasks)s tasks at risk; %(reports)s reports late")
-            % {"tasks": found.tasks_at_risk, "reports": found.reports_late}
+            % {
+                "tasks": formats.number(found.tasks_at_risk),
+                "reports": formats.number(found.reports_late),
+            }
         )
     )
     if found.sources_stopped:
@@ -509,7 +568,86 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
             _("%(sources)s dossier sources stopped sending data")
             % {"sources": found.sources_stopped}
         )
+    if found.investments_behind:
+        lead += "; " + (
+            _("%(projects)s investment projects behind on disbursement")
+            % {"projects": found.investments_behind}
+        )
     return Block("warnings", table.caption, table, lead=lead)
+
+
+# --- public investment -------------------------------------------------------------------------
+
+
+def investments_block(scope: Scope) -> Block:
+    """This week's public-investment disbursement (dispatch 169/CĐ-TTg): the nation's rate
+    against both denominators, the units furthest below the national average, and the S-curve
+    against the usual one. National figures, for every signed-in user."""
+    found = sources.investment_week()
+    week = formats.date_text(found.week) if found.week else "—"
+    table = Table(
+        _("Public investment disbursement to %(day)s") % {"day": week},
+        [
+            _("Unit"),
+            _("Of the plan assigned by the Prime Minister"),
+            _("Of the total plan"),
+            _("Projects slow / unable"),
+        ],
+        numeric=frozenset({1, 2}),
+    )
+    for line in found.lines:
+        href = found.unit_link(line.code)
+        table.rows.append(
+            [
+                cell(line.name, href, line.code),
+                cell(formats.percent(line.rate_assigned), href, line.rate_assigned),
+                cell(formats.percent(line.rate_total), href, line.rate_total),
+                cell(f"{line.slow} / {line.unable}", href),
+            ]
+        )
+    block = Block("investments", table.caption, table, chart_unit="%")
+    if found.week is None:
+        block.note = _("No disbursement figures yet.")
+    else:
+        block.lead = _(
+            "Nationally %(assigned)s of the plan assigned by the Prime Minister and %(total)s "
+            "of the total plan; %(below)s units below the national average; %(slow)s projects "
+            "slow and %(unable)s unable to disburse."
+        ) % {
+            "assigned": formats.percent(found.average_assigned),
+            "total": formats.percent(found.average_total),
+            "below": found.below,
+            "slow": formats.number(found.slow),
+            "unable": formats.number(found.unable),
+        }
+        block.chart = {
+            "aria": {"enabled": True},
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 40, "right": 20, "top": 30, "bottom": 30},
+            "xAxis": {"type": "category", "data": [formats.date_text(d)[:5] for d in found.days]},
+            "yAxis": {"type": "value", "min": 0},
+            "series": [
+                {
+                    "type": "line",
+                    "name": _("Of the assigned plan"),
+                    "data": found.curve,
+                    "showSymbol": False,
+                },
+                {
+                    "type": "line",
+                    "name": _("The usual curve"),
+                    "data": found.usual,
+                    "showSymbol": False,
+                    "lineStyle": {"type": "dotted"},
+                },
+            ],
+        }
+    block.links = [
+        (_("The weekly national table"), reverse("investments:weekly")),
+        (_("Projects at risk"), reverse("investments:overview")),
+    ]
+    return block
 
 
 # --- Decision 766 ---------------------------------------------------------------------------------
@@ -518,11 +656,11 @@ def warnings_block(scope: Scope, found: warnings.Warnings) -> Block:
 def ranking_block(scope: Scope) -> Block:
     """The 34 provinces by Decision 766 total, with the six group scores, for the latest
     complete month; each links to its scorecard."""
-    from dxgov.scoring.labels import GROUP_LABELS
-    from dxgov.scoring.reports import GROUPS
 
     ranking = sources.ranking_766()
-    label = ranking.period.label if ranking.period is not None else "—"
+    label = (
+        formats.period_label(ranking.period.code, lang=get_language()) if ranking.period else "—"
+    )
     table = Table(
         _("Decision 766 index of the provinces, %(period)s") % {"period": label},
         [
@@ -538,7 +676,7 @@ def ranking_block(scope: Scope) -> Block:
         table.rows.append(
             [
                 cell(row.rank, href, row.rank),
-                cell(row.name, href, row.code),
+                cell(short_agency_name(row.name, row.code), href, row.code),
                 cell(_decimal_text(float(row.total), 2), href, row.total),
                 *(
                     cell(_decimal_text(float(row.groups[g]), 2), href, row.groups[g])
@@ -551,12 +689,21 @@ def ranking_block(scope: Scope) -> Block:
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 150, "right": 20, "top": 10, "bottom": 30},
         "xAxis": {"type": "value", "max": 100},
-        "yAxis": {"type": "category", "data": [r.name for r in ranking.rows], "inverse": True},
+        "yAxis": {
+            "type": "category",
+            "data": [short_agency_name(r.name, r.code) for r in ranking.rows],
+            "inverse": True,
+        },
         "series": [
             {"type": "bar", "name": _("Total"), "data": [float(r.total) for r in ranking.rows]}
         ],
     }
     block = Block("ranking", table.caption, table, chart=chart if ranking.rows else None)
+    if ranking.unranked:
+        # Never a silent gap: the provinces left out, each with its reason.
+        block.lead = _("Not ranked: %(units)s.") % {
+            "units": "; ".join(f"{unit.name} ({unit.reason})" for unit in ranking.unranked)
+        }
     if ranking.period is None:
         block.note = _("No Decision 766 scores yet.")
     block.links = [(_("The full ranking"), reverse("scoring:ranking"))]
@@ -573,6 +720,7 @@ class MapChoice:
 
 
 SCORE_766 = "score766"
+INDEX_PREFIX = "dti:"  # a composite index edition: "dti:dti-province-2024"
 
 
 def map_choices(year: int) -> list[MapChoice]:
@@ -580,8 +728,9 @@ def map_choices(year: int) -> list[MapChoice]:
         MapChoice("compliance", _("Reports sent on time (%), current periods")),
         MapChoice(SCORE_766, _("Decision 766 index")),
     ]
-    indicators = Indicator.objects.active().filter(values__agency__orgunit__level="province")
-    for indicator in indicators.distinct().order_by("code")[:100]:
+    for code, name in sources.index_editions():
+        choices.append(MapChoice(f"{INDEX_PREFIX}{code}", name))
+    for indicator in sources.map_indicators():
         choices.append(MapChoice(f"indicator:{indicator.pk}", indicator.name))
     return choices
 
@@ -606,16 +755,28 @@ def map_block(scope: Scope, choice: str) -> Block:
     provinces = sources.provinces()
     indicator: Indicator | None = None
     links: dict[str, str] = {}
-    if choice == SCORE_766:
+    index = (
+        sources.index_map(choice[len(INDEX_PREFIX) :]) if choice.startswith(INDEX_PREFIX) else None
+    )
+    if choice.startswith(INDEX_PREFIX) and index is None:
+        raise Http404(_("No such index edition."))
+    if index is not None:
+        # Index scores are national figures: every province is shown, linking to its breakdown.
+        values: dict[str, tuple[Decimal | None, str]] = {
+            unit: (score, str(index.year)) for unit, score in index.scores.items()
+        }
+        links = dict(index.links)
+        title = index.name
+    elif choice == SCORE_766:
         # Scores are national aggregates: every province is shown, linking to its scorecard.
         ranking = sources.ranking_766()
-        label = ranking.period.label if ranking.period is not None else ""
+        label = formats.period_label(ranking.period.code) if ranking.period is not None else ""
         values = {r.code: (r.total, label) for r in ranking.rows}
         links = {r.code: sources.score_unit_link(r.code, ranking.period) for r in ranking.rows}
         title = _("Decision 766 index")
     elif choice.startswith("indicator:"):
         pk = choice.partition(":")[2]
-        indicator = Indicator.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        indicator = sources.indicator(int(pk)) if pk.isdigit() and len(pk) < 10 else None
         if indicator is None:
             raise Http404(_("No such indicator."))
         values = sources.province_values(indicator, scope.year, provinces)
@@ -623,7 +784,7 @@ def map_block(scope: Scope, choice: str) -> Block:
     else:
         values = _compliance_by_agency(scope.user)
         title = _("Reports sent on time (%), current periods")
-    if choice == SCORE_766:
+    if choice == SCORE_766 or index is not None:
         visible = {p.agency_code for p in provinces}
     else:
         visible = set(
@@ -649,9 +810,13 @@ def map_block(scope: Scope, choice: str) -> Block:
                 text = sources.show(indicator, value)
             elif choice == SCORE_766:
                 text = _decimal_text(float(value), 2)
+            elif index is not None:
+                text = _decimal_text(float(value), 4)
             else:
                 text = f"{value:.0f}%"
-        places.append(mapsvg.Place(p.agency_code, p.name, p.lat, p.lon, value, text, href))
+        places.append(
+            mapsvg.Place(p.agency_code, p.name, p.lat, p.lon, value, text, href, unit=p.unit_code)
+        )
         if p.agency_code in visible:
             table.rows.append(
                 [cell(p.name, href or ""), cell(text, href or "", value), cell(period)]
@@ -659,7 +824,6 @@ def map_block(scope: Scope, choice: str) -> Block:
     model = mapsvg.build(
         places,
         archipelagos=sources.archipelagos(),
-        silhouette_url=reverse("dashboard:silhouette"),
         title=_("Map of the 34 provinces: %(title)s") % {"title": title},
         no_data_label=_("No data, or outside your scope"),
     )
@@ -677,7 +841,12 @@ def map_block(scope: Scope, choice: str) -> Block:
 def children_block(scope: Scope, indicator: Indicator | None) -> Block:
     """The agency's departments and communes, with the chosen indicator's latest figure."""
     assert scope.agency is not None
-    children = list(Agency.objects.current().filter(parent=scope.agency).order_by("kind", "name"))
+    children = list(
+        Agency.objects.current()
+        .filter(parent=scope.agency)
+        .select_related("orgunit")
+        .order_by("kind", "name")
+    )
     values: dict[str, tuple[Decimal | None, str]] = {}
     if indicator is not None:
         values = sources.agency_values(indicator, scope.year, [c.code for c in children])
@@ -693,7 +862,48 @@ def children_block(scope: Scope, indicator: Indicator | None) -> Block:
             ind_href = reverse("dashboard:indicator", args=[child.code, indicator.pk])
             row += [cell(sources.show(indicator, value), ind_href, value), cell(period)]
         table.rows.append(row)
-    return Block("children", table.caption, table)
+    block = Block("children", table.caption, table)
+    if indicator is not None:
+        _commune_map(block, scope.agency, indicator, children, values)
+    return block
+
+
+def _commune_map(
+    block: Block,
+    agency: Agency,
+    indicator: Indicator,
+    children: list[Agency],
+    values: dict[str, tuple[Decimal | None, str]],
+) -> None:
+    """A province's page: its communes on a map (their cells from the national map's data),
+    coloured by the indicator's figure, each opening its commune's page."""
+    unit = agency.orgunit
+    if unit is None or unit.level != "province":
+        return
+    places = []
+    for child in children:
+        if child.orgunit is None or child.orgunit.level != "commune":
+            continue
+        value = values.get(child.code, (None, ""))[0]
+        text = sources.show(indicator, value) if value is not None else _("no data")
+        href = reverse("dashboard:agency", args=[child.code])
+        lat, lon = float(child.orgunit.latitude or 0), float(child.orgunit.longitude or 0)
+        places.append(
+            mapsvg.Place(child.code, child.name, lat, lon, value, text, href, child.orgunit.code)
+        )
+    title = _("Communes of %(agency)s: %(indicator)s") % {
+        "agency": agency.name,
+        "indicator": indicator.name,
+    }
+    drawn = mapsvg.commune_map(unit.code, places, title=title, no_data_label=_("No data"))
+    if drawn is None:
+        return
+    model, projection = drawn
+    block.svg = mark_safe(mapsvg.render(model, projection))  # noqa: S308 (escaped by mapsvg)
+    block.legend = model.legend
+    block.note = _(
+        "Hover a commune for its value; click to open it. Colours: five quantile classes."
+    )
 
 
 def compare_block(a: Scope, b: Scope) -> Block:
@@ -724,9 +934,9 @@ def compare_block(a: Scope, b: Scope) -> Block:
                 ),
             ]
         )
-        names.append(indicator.code)
-        series_a.append(_percent_of_target(fa))
-        series_b.append(_percent_of_target(fb))
+        names.append(indicator.label)
+        series_a.append(_percent_of_target(fa.comparison))
+        series_b.append(_percent_of_target(fb.comparison))
     ta = sources.task_summary(sources.agency_tasks(a.agency))
     tb = sources.task_summary(sources.agency_tasks(b.agency))
     base = reverse("directives:task_list")
@@ -751,11 +961,11 @@ def compare_block(a: Scope, b: Scope) -> Block:
         "xAxis": {"type": "category", "data": names},
         "yAxis": {"type": "value", "name": _("Share of target (%)")},
         "series": [
-            {"type": "bar", "name": a.agency.name, "data": series_a},
-            {"type": "bar", "name": b.agency.name, "data": series_b},
+            {"type": "bar", "name": a.agency.label, "data": series_a},
+            {"type": "bar", "name": b.agency.label, "data": series_b},
         ],
     }
-    return Block("compare", table.caption, table, chart=chart if names else None)
+    return Block("compare", table.caption, table, chart=chart if names else None, chart_unit="%")
 
 
 def empty_row(table: Table) -> list[Cell]:

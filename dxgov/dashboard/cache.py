@@ -25,10 +25,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
-from dxgov.accounts.access import scope_key
 from dxgov.dashboard.blocks import SCORE_766
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
 from dxgov.notifications.models import Notification
+from dxgov.orgunits.access import scope_key
 
 CACHE = "dashboard"
 PAGES = "dashboard_pages"
@@ -39,12 +39,18 @@ ALL_KINDS = tuple(ChangeKind.values)
 # scores follow them. A source that stopped sending and resumes leaves the warnings within the
 # time limit; the map follows scores when it shows the 766 index (`_kinds`).
 KINDS: dict[str, tuple[str, ...]] = {
-    "warnings": (ChangeKind.REPORT, ChangeKind.TASKS, ChangeKind.FORECASTS),
+    "warnings": (
+        ChangeKind.REPORT,
+        ChangeKind.TASKS,
+        ChangeKind.FORECASTS,
+        ChangeKind.INVESTMENTS,
+    ),
     "indicators": (ChangeKind.REPORT, ChangeKind.FORECASTS),
     "map": (ChangeKind.REPORT, ChangeKind.FORECASTS),
     "ranking": (ChangeKind.SCORES,),
     "tasks": (ChangeKind.TASKS,),
     "reporting": (ChangeKind.REPORT,),
+    "investments": (ChangeKind.INVESTMENTS,),
     "children": (ChangeKind.REPORT, ChangeKind.FORECASTS),
     "values": (ChangeKind.REPORT, ChangeKind.FORECASTS),
 }

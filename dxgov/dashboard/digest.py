@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from dxgov.accounts.models import Role, User
+from dxgov.accounts.models import User
+from dxgov.core.roles import Role
 from dxgov.dashboard import sources
 from dxgov.notifications.actions import notify
 from dxgov.notifications.models import NotificationKind
@@ -60,6 +62,5 @@ def send_weekly_digests(today: date) -> int:
 
 @task()
 def weekly_digests(today: str | None = None) -> int:
-    from django.utils import timezone
 
     return send_weekly_digests(date.fromisoformat(today) if today else timezone.localdate())

@@ -27,9 +27,9 @@ def publish(*, kind: str, agency: Any | None, blocks: tuple[str, ...]) -> Change
     )
 
 
-def report_changed(report: Any) -> ChangeFeed:
+def report_changed(report: Any) -> None:
     """A report moved in its workflow: its figures, compliance and warnings may have changed."""
-    return publish(kind=ChangeKind.REPORT, agency=report.agency, blocks=REPORT_BLOCKS)
+    publish(kind=ChangeKind.REPORT, agency=report.agency, blocks=REPORT_BLOCKS)
 
 
 def scores_changed(result: Any) -> None:
@@ -44,20 +44,34 @@ TASK_BLOCKS = ("tasks", "warnings")
 FORECAST_BLOCKS = ("indicators", "warnings", "map")
 
 
-def tasks_changed(agency: Any | None) -> ChangeFeed:
+def tasks_changed(agency: Any | None) -> None:
     """A task was created, moved in its workflow or imported (agency: its lead agency, None
     for many at once): task statistics, the overdue list and the warnings may have changed."""
-    return publish(kind=ChangeKind.TASKS, agency=agency, blocks=TASK_BLOCKS)
+    publish(kind=ChangeKind.TASKS, agency=agency, blocks=TASK_BLOCKS)
 
 
-def forecasts_changed() -> ChangeFeed:
+def forecasts_changed(_: None = None) -> None:
     """The forecasts were recomputed: the key indicators' bands and the warnings changed."""
-    return publish(kind=ChangeKind.FORECASTS, agency=None, blocks=FORECAST_BLOCKS)
+    publish(kind=ChangeKind.FORECASTS, agency=None, blocks=FORECAST_BLOCKS)
+
+
+INVESTMENT_BLOCKS = ("investments", "warnings")
+
+
+def investments_changed(agency: Any | None) -> None:
+    """A unit's public-investment figures changed (a plan, a disbursed value, a stalled flag;
+    agency: the ministry or province, None for many): the disbursement block and the warnings."""
+    publish(kind=ChangeKind.INVESTMENTS, agency=agency, blocks=INVESTMENT_BLOCKS)
 
 
 def latest_id() -> int:
     row = ChangeFeed.objects.order_by("-id").values_list("id", flat=True).first()
     return int(row or 0)
+
+
+def latest_at() -> Any | None:
+    """When the latest change was committed (None: none kept), for the wall's freshness line."""
+    return ChangeFeed.objects.order_by("-id").values_list("at", flat=True).first()
 
 
 def since(last_id: int, limit: int = 50) -> list[ChangeFeed]:

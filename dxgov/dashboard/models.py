@@ -17,6 +17,7 @@ class ChangeKind(models.TextChoices):
     SCORES = "scores", "scores"
     TASKS = "tasks", "tasks"
     FORECASTS = "forecasts", "forecasts"
+    INVESTMENTS = "investments", "investments"
 
 
 class ChangeFeed(models.Model):

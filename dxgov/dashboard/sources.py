@@ -20,27 +20,40 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, Value
 from django.db.models.functions import Length, Replace
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import agencies_in_scope, sees_everything
+from dxgov.audit.models import AuditEvent
+from dxgov.core import formats
 from dxgov.dashboard import warnings
+from dxgov.dashboard.mapsvg import ARCHIPELAGOS
 from dxgov.directives.access import tasks_for
 from dxgov.directives.models import Task
 from dxgov.directives.summary import Summary, summarise
+from dxgov.dossiers.access import sources_for
 from dxgov.forecasting.models import Forecast
+from dxgov.indicators import targets as target_rules
 from dxgov.indicators.models import Direction, Indicator, Milestone, Target, ValueType
+from dxgov.indices import compute as index_compute
+from dxgov.indices.models import Edition as IndexEdition
+from dxgov.indices.models import UnitResult as IndexResult
+from dxgov.investments import access as investment_access
+from dxgov.investments import planyear as investment_planyear
+from dxgov.investments import portfolio as investment_portfolio
+from dxgov.orgunits.access import agencies_in_scope, sees_everything
 from dxgov.orgunits.models import Agency, AgencyKind, OrgUnit
 from dxgov.reporting import aggregate, periods
-from dxgov.reporting.completeness import Completeness
-from dxgov.reporting.models import FINAL_STATUSES, DataValue, ReportDefinition
-from dxgov.reporting.validation import format_number
+from dxgov.reporting.completeness import Completeness, Sent, completeness
+from dxgov.reporting.models import FINAL_STATUSES, DataValue, Report, ReportDefinition
+from dxgov.reporting.schedule import current_period, due_date_of
+from dxgov.scoring import reports
 
 ROOT = "CP"
 KEY_INDICATORS = 12
@@ -97,7 +110,6 @@ def commune_points() -> list[tuple[float, float]]:
 
 def archipelagos() -> list[tuple[str, float, float]]:
     """The archipelagos' labels at their special zones' centroids from the unit registry."""
-    from dxgov.dashboard.mapsvg import ARCHIPELAGOS
 
     found = []
     for label, zone, lat, lon in ARCHIPELAGOS:
@@ -138,13 +150,16 @@ def figure_of(indicator: Indicator, total: aggregate.Contribution) -> Decimal | 
 
 
 def show(indicator: Indicator, value: Decimal | None) -> str:
-    """A figure as Vietnamese readers write it (1.234,5), with its unit."""
+    """A figure as Vietnamese readers write it (1.234,5), with its unit; money in tỷ or triệu
+    đồng (core.formats, the one formatting layer)."""
     if value is None:
-        return "—"
-    places = indicator.decimals if indicator.value_type != ValueType.BOOLEAN else 1
-    rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        return formats.DASH
+    lang = get_language()
+    if indicator.value_type == ValueType.MONEY:
+        return formats.money(value, lang=lang)
+    places = formats.decimals_for(indicator.value_type, indicator.decimals, indicator.factor)
     unit = "%" if indicator.value_type == ValueType.BOOLEAN else indicator.unit
-    text = format_number(rounded, places)
+    text = formats.number(value, places, lang=lang)
     return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
 
 
@@ -156,11 +171,30 @@ class Point:
     value: Decimal | None
     reports: list[int] = field(default_factory=list)
     values: list[int] = field(default_factory=list)  # DataValue ids behind it
+    # The summed parts behind the value (a ratio's numerators and denominators).
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def rule_values(
+    indicator: Indicator, points: Iterable[Point], year: int
+) -> list[target_rules.Value]:
+    """The year's points of the indicator's own periodicity, as the target rule reads them."""
+    found = []
+    for point in points:
+        period = periods.parse_period(point.period)
+        if period.year != year or period.frequency.value != indicator.periodicity:
+            continue
+        found.append(
+            target_rules.Value(period.index, point.value, point.numerator, point.denominator)
+        )
+    return found
 
 
 @dataclass
 class Figure:
-    """An indicator for one agency (or the nation): its series, latest value and target."""
+    """An indicator for one agency (or the nation): its series, latest value and the target
+    that applies to it (none when its target is for other agencies)."""
 
     indicator: Indicator
     agency: Agency | None
@@ -169,6 +203,45 @@ class Figure:
     milestones: dict[int, Decimal]
     year: int
     forecast: Forecast | None = None  # the stored forecast of the year's target
+    target_row: Target | None = None
+
+    @property
+    def basis(self) -> target_rules.Basis:
+        if self.target_row is not None:
+            return self.target_row.rule_basis
+        return target_rules.suggested_basis(
+            value_type=self.indicator.value_type,
+            cumulative=self.indicator.cumulative,
+            periodicity=self.indicator.periodicity,
+        )
+
+    @property
+    def comparison(self) -> target_rules.Comparison:
+        """The year to date against the target, like with like (indicators.targets)."""
+        return target_rules.compare(
+            basis=self.basis,
+            target=self.target,
+            values=rule_values(self.indicator, self.points, self.year),
+            before=rule_values(self.indicator, self.points, self.year - 1),
+            periods=target_rules.periods_per_year(self.indicator.periodicity),
+            higher_is_better=self.indicator.direction == Direction.HIGHER,
+            milestones=self.milestones,
+            factor=self.indicator.factor,
+        )
+
+    def running(self) -> dict[str, Decimal]:
+        """The figure to date after each of the year's periods, by period code."""
+        year_points = {
+            periods.parse_period(p.period).index: p.period
+            for p in self.points
+            if periods.parse_period(p.period).year == self.year
+            and periods.parse_period(p.period).frequency.value == self.indicator.periodicity
+        }
+        values = rule_values(self.indicator, self.points, self.year)
+        return {
+            year_points[index]: figure
+            for index, figure in target_rules.to_date(self.basis, values, self.indicator.factor)
+        }
 
     @property
     def latest(self) -> Point | None:
@@ -186,26 +259,12 @@ class Figure:
         return latest.value if latest else None
 
     def fact(self, link: str) -> warnings.IndicatorFact:
-        latest = self.latest
-        share = Decimal(0)
-        start_value: Decimal | None = None
-        start_share = Decimal(0)
-        milestone = None
-        if latest is not None:
-            period = periods.parse_period(latest.period)
-            share = warnings.year_share(period.end)
-            quarter = (period.end.month - 1) // 3 + 1
-            if period.end.month % 3 == 0:
-                milestone = self.milestones.get(quarter)
-            before = self.start
-            if before is not None:
-                start_value = before.value
-            else:
-                first = next(
-                    p for p in self.points if p.value is not None and p.start.year == self.year
-                )
-                start_value = first.value
-                start_share = warnings.year_share(periods.parse_period(first.period).end)
+        comparison = self.comparison
+        share = (
+            Decimal(comparison.elapsed) / Decimal(comparison.periods)
+            if comparison.periods
+            else Decimal(0)
+        )
         agency = self.agency
         return warnings.IndicatorFact(
             indicator_code=self.indicator.code,
@@ -214,16 +273,38 @@ class Figure:
             agency_name=agency.name if agency else _("Nation"),
             higher_is_better=self.indicator.direction == Direction.HIGHER,
             target=self.target,
-            current=self.current,
+            current=comparison.actual,
             share=share,
-            start=start_value,
-            start_share=start_share,
-            milestone=milestone,
-            current_text=show(self.indicator, self.current),
-            target_text=show(self.indicator, self.target),
+            start=comparison.start,
+            current_text=self.actual_text(comparison),
+            target_text=self.target_text(),
             link=link,
             forecast=self.forecast_fact,
+            comparison=comparison,
+            expected_text=(
+                show(self.indicator, comparison.expected) if comparison.expected is not None else ""
+            ),
         )
+
+    def actual_text(self, comparison: target_rules.Comparison | None = None) -> str:
+        """The figure to date with what it covers: "4.211.000 hồ sơ (tổng 11 tháng năm 2026)"."""
+        comparison = comparison or self.comparison
+        if comparison.actual is None:
+            return "—"
+        return _("%(value)s (%(basis)s, %(span)s)") % {
+            "value": show(self.indicator, comparison.actual),
+            "basis": target_rules.to_date_label(comparison.basis),
+            "span": comparison.span_text(),
+        }
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return "—"
+        return _("%(value)s (target %(year)s: %(basis)s)") % {
+            "value": show(self.indicator, self.target),
+            "basis": target_rules.basis_label(self.basis),
+            "year": self.year,
+        }
 
     @property
     def forecast_fact(self) -> warnings.ForecastFact | None:
@@ -309,12 +390,26 @@ def figure(
                 figure_of(indicator, total),
                 sorted({v.report_id for v in chosen if v.report_id}),
                 [v.pk for v in chosen],
+                total.numerator,
+                total.denominator,
             )
         )
     points.sort(key=lambda p: (p.start, p.period))
-    target, milestones = target_for(indicator, agency, year)
-    forecast = stored_forecast(indicator, agency, year)
-    return Figure(indicator, agency, points, target, milestones, year, forecast)
+    target = target_for(indicator, agency, year)
+    milestones = (
+        {m.quarter: m.value for m in Milestone.objects.filter(target=target)} if target else {}
+    )
+    forecast = stored_forecast(indicator, agency, year) if target is not None else None
+    return Figure(
+        indicator,
+        agency,
+        points,
+        target.value if target else None,
+        milestones,
+        year,
+        forecast,
+        target,
+    )
 
 
 def estimate(value: float | None) -> Decimal | None:
@@ -332,27 +427,12 @@ def stored_forecast(indicator: Indicator, agency: Agency | None, year: int) -> F
     return rows.order_by("-computed_at", "pk").first()
 
 
-def target_for(
-    indicator: Indicator, agency: Agency | None, year: int
-) -> tuple[Decimal | None, dict[int, Decimal]]:
-    """The agency's own target, else its kind's, else the national one (reporting.views rule)."""
+def target_for(indicator: Indicator, agency: Agency | None, year: int) -> Target | None:
+    """The target of the year that applies to the agency (None: the nation) by its scope —
+    its own, else its kind's at its level, else its kind's; a national target only for the
+    nation (indicators.targets). A provincial target is not a ward's."""
     candidates = Target.objects.filter(indicator=indicator, year=year)
-    if agency is None:
-        candidates = candidates.filter(agency__isnull=True, agency_kind="")
-    else:
-        candidates = candidates.filter(
-            Q(agency=agency) | Q(agency__isnull=True, agency_kind__in=[agency.kind, ""])
-        )
-
-    def level(target: Target) -> int:
-        return 0 if target.agency_id else (1 if target.agency_kind else 2)
-
-    chosen = sorted(candidates, key=level)
-    if not chosen:
-        return None, {}
-    target = chosen[0]
-    milestones = {m.quarter: m.value for m in Milestone.objects.filter(target=target)}
-    return target.value, milestones
+    return candidates.applying_to(agency).get(indicator.pk)
 
 
 def key_indicators(year: int, limit: int = KEY_INDICATORS) -> list[Indicator]:
@@ -472,10 +552,6 @@ def compliance(user: Any, agency: Agency | None = None) -> list[Compliance]:
     A handful of statements whatever the number of forms (a commune form per province means
     dozens): the expected agencies of every form at once, their reports of the current periods
     at once, each due date computed once per frequency, period and delay."""
-    from dxgov.reporting import actions as report_actions
-    from dxgov.reporting.completeness import Sent, completeness
-    from dxgov.reporting.models import Report
-    from dxgov.reporting.views import current_period
 
     definitions = list(
         ReportDefinition.objects.filter(active=True)
@@ -506,7 +582,7 @@ def compliance(user: Any, agency: Agency | None = None) -> list[Compliance]:
         period = chosen[definition.pk]
         key = (definition.frequency, period.code, definition.due_working_days)
         if key not in dues:
-            dues[key] = report_actions.due_date_of(definition, period)
+            dues[key] = due_date_of(definition, period)
         due = dues[key]
         names = {a.code: a for a in agencies}
         stats = completeness(names, sent[definition.pk], due, today)
@@ -567,7 +643,6 @@ def indicator_link(agency: Agency | None, indicator: Indicator) -> str:
 def source_facts(user: Any, agency: Agency | None = None) -> list[warnings.SourceFact]:
     """The active dossier source systems in the user's scope (owned under the agency when one
     is given), each with the day it was last heard from (its last contact or last batch)."""
-    from dxgov.dossiers.access import sources_for
 
     sources = sources_for(user).filter(active=True)
     if agency is not None:
@@ -597,8 +672,9 @@ def early_warnings(
     figures: Iterable[Figure] | None = None,
     compliance_rows: list[Compliance] | None = None,
 ) -> warnings.Warnings:
-    """Indicators off track (for the agency, or nationally), tasks at risk, late reports and
-    stopped dossier sources in the user's scope (under the agency when one is given)."""
+    """Indicators off track (for the agency, or nationally), tasks at risk, late reports,
+    stopped dossier sources and investment projects behind on their money in the user's scope
+    (under the agency when one is given)."""
     today = timezone.localdate()
     if figures is None:
         figures = [figure(i, agency, year) for i in key_indicators(year)]
@@ -607,7 +683,106 @@ def early_warnings(
         compliance_rows = compliance(user, agency)
     late = [fact for c in compliance_rows for fact in c.late]
     return warnings.collect(
-        facts, task_facts(user, agency), late, today, source_facts(user, agency)
+        facts,
+        task_facts(user, agency),
+        late,
+        today,
+        source_facts(user, agency),
+        investment_facts(user, agency),
+    )
+
+
+# --- public investment ----------------------------------------------------------------------
+
+INVESTMENT_WARNINGS = 20
+INVESTMENT_UNITS = 8
+
+
+def investment_facts(user: Any, agency: Agency | None = None) -> list[warnings.InvestmentFact]:
+    """The projects in the user's scope (under the agency) furthest behind on their money this
+    week, and the stalled ones (dxgov.investments' classification)."""
+    visible = investment_access.projects_for(user)
+    if agency is not None:
+        visible = visible.filter(investor__path__startswith=agency.path)
+    choice = investment_portfolio.choose_week(None, None)
+    risk = investment_portfolio.at_risk(choice, visible)
+    return [
+        warnings.InvestmentFact(
+            r.project.code,
+            r.project.name,
+            r.project.investor.code,
+            r.project.investor.name,
+            r.klass,
+            r.rate_expected,
+            r.project.stalled,
+            reverse("investments:project_detail", args=[r.project.pk]),
+        )
+        for r in risk.money[:INVESTMENT_WARNINGS]
+        if r.klass == "unable" or r.project.stalled
+    ]
+
+
+@dataclass(frozen=True)
+class InvestmentLine:
+    code: str
+    name: str
+    rate_assigned: float | None
+    rate_total: float | None
+    slow: int
+    unable: int
+
+
+@dataclass
+class InvestmentWeek:
+    week: date | None
+    average_assigned: float | None = None
+    average_total: float | None = None
+    below: int = 0
+    slow: int = 0
+    unable: int = 0
+    lines: list[InvestmentLine] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)
+    curve: list[float | None] = field(default_factory=list)
+    usual: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def unit_link(code: str) -> str:
+        return reverse("investments:unit", args=[code])
+
+
+def investment_week() -> InvestmentWeek:
+    """The latest week's national disbursement: the units furthest below the national rate of
+    the assigned plan, and the nation's S-curve (national figures: every signed-in user)."""
+    choice = investment_portfolio.choose_week(None, None)
+    if choice.week is None:
+        return InvestmentWeek(None)
+    view = investment_portfolio.weekly(choice)
+    table = view.table
+    below = sorted(table.below, key=lambda line: line.rate_assigned or 0.0)
+    curve = investment_portfolio.national_curve(choice)
+    return InvestmentWeek(
+        week=choice.week,
+        average_assigned=table.average_assigned,
+        average_total=table.average_total,
+        below=len(table.below),
+        slow=table.national.slow,
+        unable=table.national.unable,
+        lines=[
+            InvestmentLine(
+                line.figures.code,
+                line.figures.name,
+                line.rate_assigned,
+                line.rate_total,
+                line.figures.slow,
+                line.figures.unable,
+            )
+            for line in below[:INVESTMENT_UNITS]
+        ],
+        days=[p.week for p in curve],
+        curve=[None if p.rate_assigned is None else round(p.rate_assigned, 1) for p in curve],
+        usual=[
+            round(investment_planyear.usual_share(choice.plan_year, p.week) * 100, 1) for p in curve
+        ],
     )
 
 
@@ -618,27 +793,104 @@ def early_warnings(
 class Ranking:
     period: Any  # scoring.periods.Period, or None when nothing is scored yet
     rows: list[Any]  # scoring.reports.Row, best first
+    unranked: list[Any] = field(default_factory=list)  # scoring.reports.Unranked, with why
 
 
 def ranking_766(today: date | None = None) -> Ranking:
     """The 34 provinces by Decision 766 total for the latest complete scored month (scores are
     national aggregates: every signed-in user reads them)."""
-    from dxgov.scoring import reports
 
-    latest = reports.latest_period("month")
+    latest = reports.latest_complete_period("month", today)
     if latest is None:
         return Ranking(None, [])
-    if latest.end >= (today or timezone.localdate()):  # the month is still running
-        latest = latest.previous()
-    return Ranking(latest, reports.ranking(latest, "provinces"))
+    return Ranking(
+        latest, reports.ranking(latest, "provinces"), reports.unranked(latest, "provinces")
+    )
 
 
 def score_unit_link(code: str, period: Any) -> str:
     url = reverse("scoring:unit", args=[code])
-    return f"{url}?period={period.label}" if period is not None else url
+    return f"{url}?period={period.code}" if period is not None else url
+
+
+# --- composite indices (DTI) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexMap:
+    code: str
+    name: str
+    year: int
+    scores: dict[str, Decimal]  # agency code → published score
+    links: dict[str, str]
+
+
+def index_editions() -> list[tuple[str, str]]:
+    """Provincial index editions with results over the 34 current provinces (code, name), the
+    latest first: an edition measured over the 63 former provinces maps only as is."""
+    found = []
+    for edition in IndexEdition.objects.filter(level="province").order_by("-year"):
+        view = index_compute.preferred_view(edition)
+        if IndexResult.objects.filter(
+            result_set__edition=edition,
+            result_set__view=view,
+            unit__agency__valid_to__isnull=True,
+        ).exists():
+            found.append((edition.code, edition.name))
+    return found
+
+
+def index_map(code: str) -> IndexMap | None:
+    """An edition's scores by province committee (national figures: every user reads them)."""
+    edition = IndexEdition.objects.filter(code=code, level="province").first()
+    if edition is None:
+        return None
+    view = index_compute.preferred_view(edition)
+    rows = IndexResult.objects.filter(
+        result_set__edition=edition, result_set__view=view, score__isnull=False
+    ).select_related("unit")
+    scores = {row.unit.code: row.score for row in rows if row.score is not None}
+    links = {
+        unit: reverse("indices:unit", args=[edition.code, unit]) + f"?view={view}"
+        for unit in scores
+    }
+    return IndexMap(edition.code, edition.name, edition.year, scores, links)
 
 
 def user_sees_all(user: Any) -> bool:
     return sees_everything(user) or (
         getattr(user, "agency", None) is not None and user.agency.code == ROOT
+    )
+
+
+# --- single reads for the pages ---------------------------------------------------------------
+
+
+def indicator(pk: int) -> Indicator | None:
+    return Indicator.objects.filter(pk=pk).first()
+
+
+def map_indicators(limit: int = 100) -> list[Indicator]:
+    """Active indicators that provinces report, for the map's chooser."""
+    indicators = Indicator.objects.active().filter(values__agency__orgunit__level="province")
+    return list(indicators.distinct().order_by("code")[:limit])
+
+
+def value_history(indicator: Indicator, agency: Agency, limit: int = 100) -> list[AuditEvent]:
+    """The audit ledger's saves of this indicator's value for this agency, newest first."""
+    return list(
+        AuditEvent.objects.filter(
+            Q(event_type="data_value.saved")
+            & Q(data__indicator=indicator.code)
+            & Q(data__agency=agency.code)
+        ).order_by("-seq")[:limit]
+    )
+
+
+def values_behind(latest: Any) -> list[DataValue]:
+    """The stored values a figure's latest point was summed from, by agency."""
+    return list(
+        DataValue.objects.filter(pk__in=latest.values)
+        .select_related("agency")
+        .order_by("agency__path")
     )

@@ -7,13 +7,15 @@ Excel exports contain, so the three never disagree.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from openpyxl import Workbook
+
+from dxgov.core import formats, spreadsheets
 
 Raw = str | int | float | Decimal | None
 
@@ -39,36 +41,31 @@ class Table:
 
 
 def cell(value: Any, href: str = "", raw: Raw = None, css: str = "") -> Cell:
+    """A cell showing `value`: a number in the page language's notation (3.092), text as is;
+    `raw` is what the exports write (a number stays a number)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Cell(formats.number(value, lang=get_language()), href, raw, css)
     return Cell("" if value is None else str(value), href, raw, css)
 
 
 def _plain(value: Raw) -> Raw:
-    # Spreadsheet-formula injection: text starting with = + - @ is kept as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(["" if c.export is None else _plain(c.export) for c in row])
-    # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(
+        table.headers, ([_plain(c.export) for c in row] for row in table.rows)
+    )
 
 
 def to_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = (table.caption or "data")[:31].replace("/", "-").replace(":", "-") or "data"
-    sheet.append(table.headers)
+    sheet.title = spreadsheets.sheet_title(table.caption or "data")
+    spreadsheets.append(sheet, table.headers)
     for row in table.rows:
-        sheet.append([_plain(c.export) for c in row])
+        spreadsheets.append(sheet, [_plain(c.export) for c in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

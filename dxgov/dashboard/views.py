@@ -5,33 +5,31 @@ event stream; block exports (CSV, Excel). Server-rendered; a live update re-rend
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from dxgov.audit.models import AuditEvent
+from dxgov.core import sse
 from dxgov.dashboard import blocks, cache, feed, mapsvg, sources, tables
 from dxgov.dashboard.blocks import Block, Scope
 from dxgov.indicators.models import Indicator
+from dxgov.orgunits.access import agencies_in_scope
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", tables.to_csv),
@@ -40,9 +38,6 @@ FORMATS = {
         tables.to_xlsx,
     ),
 }
-SSE_SECONDS = 25  # how long one event stream stays open; the browser reconnects after
-SSE_POLL = 1.0  # seconds between looks at the change feed
-SSE_HEARTBEAT = 10.0
 
 
 def _render_blocks(
@@ -92,6 +87,21 @@ def _with_query(request: HttpRequest, url: str) -> str:
     query = request.GET.copy()
     query.pop("block", None)
     return f"{url}?{query.urlencode()}" if query else url
+
+
+# Exported files are named in Vietnamese (without diacritics): "tong-quan-nhiem-vu.xlsx".
+FILE_SLUGS = {
+    "tasks": "nhiem-vu",
+    "indicators": "chi-tieu",
+    "reporting": "bao-cao",
+    "warnings": "canh-bao",
+    "ranking": "chi-so-766",
+    "investments": "giai-ngan-dau-tu-cong",
+    "map": "ban-do",
+    "children": "don-vi-truc-thuoc",
+    "values": "gia-tri",
+    "compare": "so-sanh",
+}
 
 
 def _export(block: Block, fmt: str, filename: str) -> HttpResponse:
@@ -154,6 +164,7 @@ def _overview_builders(request: HttpRequest, scope: Scope) -> dict[str, Callable
 
     builders = _common_builders(request, scope, {"map": map_})
     builders["ranking"] = lambda: blocks.ranking_block(scope)
+    builders["investments"] = lambda: blocks.investments_block(scope)
     return builders
 
 
@@ -176,7 +187,7 @@ def overview_export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
     builders = _overview_builders(request, scope)
     if block not in builders:
         raise Http404(_("No such block."))
-    return _export(builders[block](), fmt, f"tong-quan-{block}")
+    return _export(builders[block](), fmt, f"tong-quan-{FILE_SLUGS.get(block, block)}")
 
 
 # --- an agency ----------------------------------------------------------------------------------
@@ -187,9 +198,7 @@ def _chosen_indicator(request: HttpRequest, keys: list[Indicator]) -> Indicator 
     text = request.GET.get("indicator", "")
     if text.isdigit() and len(text) < 10:
         wanted = int(text)
-        return next((i for i in keys if i.pk == wanted), None) or (
-            Indicator.objects.filter(pk=wanted).first()
-        )
+        return next((i for i in keys if i.pk == wanted), None) or sources.indicator(wanted)
     return keys[0] if keys else None
 
 
@@ -234,14 +243,14 @@ def agency_export(request: HttpRequest, code: str, block: str, fmt: str) -> Http
     )
     if block not in builders:
         raise Http404(_("No such block."))
-    return _export(builders[block](), fmt, f"{code}-{block}")
+    return _export(builders[block](), fmt, f"{code}-{FILE_SLUGS.get(block, block)}")
 
 
 # --- an indicator for an agency -------------------------------------------------------------
 
 
 def _indicator(indicator_id: int) -> Indicator:
-    indicator = Indicator.objects.filter(pk=indicator_id).first()
+    indicator = sources.indicator(indicator_id)
     if indicator is None:
         raise Http404(_("No such indicator."))
     return indicator
@@ -256,25 +265,11 @@ def indicator(request: HttpRequest, code: str, indicator_id: int) -> HttpRespons
     def values() -> Block:
         return blocks.indicator_detail_block(scope, sources.figure(ind, scope.agency, scope.year))
 
-    history: list[AuditEvent] = []
-    if scope.agency is not None:
-        history = list(
-            AuditEvent.objects.filter(
-                Q(event_type="data_value.saved")
-                & Q(data__indicator=ind.code)
-                & Q(data__agency=scope.agency.code)
-            ).order_by("-seq")[:100]
-        )
+    history = sources.value_history(ind, scope.agency) if scope.agency is not None else []
     behind = []
     latest = fig.latest
     if latest is not None:
-        from dxgov.reporting.models import DataValue
-
-        for value in (
-            DataValue.objects.filter(pk__in=latest.values)
-            .select_related("agency")
-            .order_by("agency__path")
-        ):
+        for value in sources.values_behind(latest):
             if scope.sees(value.agency):
                 behind.append(
                     {
@@ -325,7 +320,6 @@ def compare(request: HttpRequest) -> HttpResponse:
     pair = _pair(request)
     if pair is not None and (pair[0].agency is None or pair[1].agency is None):
         raise Http404(_("Compare two agencies."))
-    from dxgov.accounts.access import agencies_in_scope
 
     options = (
         agencies_in_scope(request.user)
@@ -395,10 +389,18 @@ def wall(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("rotate", "20")
     rotate = int(text) if text.isdigit() and len(text) < 5 else 20
     rotate = max(5, min(rotate, 600))
+    # The data's freshness: the latest change the feed holds, else the moment the blocks were made.
+    fresh_at = feed.latest_at() or timezone.now()
     return _render_blocks(
         request,
         "dashboard/wall.html",
-        {"scope": scope, "rotate": rotate},
+        {
+            "scope": scope,
+            "rotate": rotate,
+            "fresh_at": fresh_at,
+            "now": timezone.now(),
+            "time_zone": settings.TIME_ZONE,
+        },
         _overview_builders(request, scope),
         lambda name, fmt: reverse("dashboard:overview_export", args=[name, fmt]),
     )
@@ -407,52 +409,25 @@ def wall(request: HttpRequest) -> HttpResponse:
 # --- live events ----------------------------------------------------------------------------------
 
 
-def _start_after(request: HttpRequest) -> int:
-    for text in (request.headers.get("Last-Event-ID", ""), request.GET.get("after", "")):
-        if text.isdigit() and len(text) < 19:
-            return int(text)
-    return feed.latest_id()
-
-
-def _stream(last: int, seconds: float) -> Iterator[bytes]:
-    """Server-sent events for every change after `last`, for at most `seconds`."""
-    yield b"retry: 2000\n\n"
-    end = time.monotonic() + seconds
-    beat = time.monotonic()
-    while True:
-        for change in feed.since(last):
-            last = change.id
-            data = json.dumps(
-                {
-                    "kind": change.kind,
-                    "agency": change.agency_code,
-                    "path": change.agency_path,
-                    "blocks": change.blocks,
-                }
-            )
-            yield f"id: {change.id}\nevent: change\ndata: {data}\n\n".encode()
-            beat = time.monotonic()
-        now = time.monotonic()
-        if now >= end:
-            return
-        if now - beat >= SSE_HEARTBEAT:
-            yield b": heartbeat\n\n"
-            beat = now
-        time.sleep(min(SSE_POLL, max(0.0, end - now)))
+def _changes(last: int) -> list[tuple[int, str, dict[str, Any]]]:
+    return [
+        (
+            change.id,
+            "change",
+            {
+                "kind": change.kind,
+                "agency": change.agency_code,
+                "path": change.agency_path,
+                "blocks": change.blocks,
+            },
+        )
+        for change in feed.since(last)
+    ]
 
 
 @login_required
 @require_GET
 def events(request: HttpRequest) -> HttpResponseBase:
-    """Server-sent events: which agency's figures changed and which blocks to refresh.
-
-    The stream ends after DXGOV_SSE_SECONDS (so a worker thread is never held for good); the
-    browser reconnects by itself with Last-Event-ID and misses nothing.
-    """
-    seconds = float(getattr(settings, "DXGOV_SSE_SECONDS", SSE_SECONDS))
-    response = StreamingHttpResponse(
-        _stream(_start_after(request), seconds), content_type="text/event-stream"
-    )
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    """Server-sent events: which agency's figures changed and which blocks to refresh (the
+    one stream of core.sse: bounded in time, resumed with Last-Event-ID)."""
+    return sse.response(_changes, sse.start_after(request, feed.latest_id))

@@ -4,13 +4,15 @@ are at risk, which reports are late — found while there is still time to act.
 Plain facts in (gathered by dashboard/sources.py), plain items out; every item carries the
 link where it can be acted on.
 
-An indicator is judged against a straight path from its starting point (the previous year's
-last figure, else the year's first) to the year's target, or against the quarter's milestone
-when one is set: behind that path by more than `TOLERANCE` of the distance still to cover at
-the start, it is off track. A target already reached is on track whatever the path says.
-When the indicator has a forecast (dxgov.forecasting, recomputed nightly) that is not "too
-little data", the forecast decides instead: off track when the forecast says off track (a
-calibrated probability of meeting the target under 30%), on track otherwise.
+An indicator is judged like with like by the one rule of dxgov.indicators.targets: its figure
+to date on the target's basis (the year's sum so far against a yearly sum, a cumulative
+indicator's latest value, Σ numerators ÷ Σ denominators for a ratio) against the trajectory
+to date (through the quarterly milestones; pro rata for a sum, else the straight path from last
+year's figure): behind it by more than `TOLERANCE` of the distance from the start to the
+target, it is off track. A target already reached is reached whatever the path says. When the
+indicator has a forecast (dxgov.forecasting, recomputed nightly) that is not "too little data",
+the forecast decides instead: off track when the forecast says off track (a calibrated
+probability of meeting the target under 30%), on track otherwise.
 
 A task is at risk by dxgov.forecasting.forecast.task_risk (the one rule: deadline near with
 little progress, or no progress report for a month); the warning lists open tasks not yet past
@@ -31,21 +33,20 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dxgov.core import formats
 from dxgov.forecasting import forecast as fc
+from dxgov.indicators import targets
 
-TOLERANCE = Decimal("0.05")
+# The rule lives in indicators.targets; its names are re-exported for the dashboard's callers.
+from dxgov.indicators.targets import TOLERANCE as TOLERANCE
+from dxgov.indicators.targets import Track as Track
+from dxgov.indicators.targets import expected_value as expected_value
+from dxgov.indicators.targets import judge as judge
+
 # One-stop-shop systems sync with the national portal at least daily (Decision 766's scores are
 # computed from near-real-time dossier data): two whole days without a word is a stopped feed,
 # not a quiet night or a weekend's lighter traffic (those still send at least one batch).
 SOURCE_SILENT_DAYS = 2
-
-
-class Track(StrEnum):
-    ON_TRACK = "on_track"
-    OFF_TRACK = "off_track"
-    ACHIEVED = "achieved"
-    NO_DATA = "no_data"
-    NO_TARGET = "no_target"
 
 
 def months_left(today: date, year: int | None = None) -> int:
@@ -62,48 +63,9 @@ def year_share(day: date) -> Decimal:
     return Decimal((day - start).days + 1) / Decimal(length)
 
 
-def expected_value(
-    *, start: Decimal, target: Decimal, start_share: Decimal, share: Decimal
-) -> Decimal:
-    """The value on the straight path from (start_share, start) to (1, target) at `share`."""
-    if start_share >= 1:
-        return target
-    progress = (share - start_share) / (1 - start_share)
-    progress = min(Decimal(1), max(Decimal(0), progress))
-    return start + (target - start) * progress
-
-
-def judge(
-    *,
-    higher_is_better: bool,
-    target: Decimal | None,
-    current: Decimal | None,
-    share: Decimal,
-    start: Decimal | None = None,
-    start_share: Decimal = Decimal(0),
-    milestone: Decimal | None = None,
-) -> Track:
-    """On track, off track, achieved, or why it cannot be judged (no target, no data)."""
-    if target is None:
-        return Track.NO_TARGET
-    if current is None:
-        return Track.NO_DATA
-    sign = Decimal(1) if higher_is_better else Decimal(-1)
-    if sign * (current - target) >= 0:
-        return Track.ACHIEVED
-    begin = current if start is None else start
-    if milestone is not None:
-        expected = milestone
-    else:
-        expected = expected_value(start=begin, target=target, start_share=start_share, share=share)
-    distance = abs(target - begin) or abs(target) or Decimal(1)
-    shortfall = sign * (expected - current)
-    return Track.OFF_TRACK if shortfall > TOLERANCE * distance else Track.ON_TRACK
-
-
 def percent_text(share: float | None) -> str:
     """0.62 → "62%" (None → "—")."""
-    return "—" if share is None else f"{round(share * 100):d}%"
+    return formats.percent(None if share is None else share * 100, 0)
 
 
 # --- facts and items ----------------------------------------------------------------------------
@@ -140,6 +102,9 @@ class IndicatorFact:
     target_text: str = ""
     link: str = ""
     forecast: ForecastFact | None = None
+    # The like-for-like comparison (indicators.targets.compare) that judges it when given.
+    comparison: targets.Comparison | None = None
+    expected_text: str = ""
 
     @property
     def by_forecast(self) -> bool:
@@ -162,6 +127,8 @@ class IndicatorFact:
             if self.forecast.status == fc.Status.OFF_TRACK:
                 return Track.OFF_TRACK
             return Track.ON_TRACK
+        if self.comparison is not None:
+            return self.comparison.track
         return judge(
             higher_is_better=self.higher_is_better,
             target=self.target,
@@ -221,6 +188,22 @@ class Kind(StrEnum):
     TASK = "task"
     REPORT = "report"
     SOURCE = "source"
+    INVESTMENT = "investment"
+
+
+@dataclass(frozen=True)
+class InvestmentFact:
+    """A public-investment project behind on its money this week (slow or unable to disburse,
+    dispatch 169/CĐ-TTg), or stalled (dispatch 26/CĐ-TTg)."""
+
+    project_code: str
+    project_name: str
+    agency_code: str  # the investor
+    agency_name: str
+    klass: str  # "slow" or "unable"
+    rate_expected: float | None  # disbursed as a share of what the schedule expects (%)
+    stalled: bool
+    link: str
 
 
 @dataclass(frozen=True)
@@ -243,6 +226,7 @@ class Warnings:
     tasks_at_risk: int
     reports_late: int
     sources_stopped: int = 0
+    investments_behind: int = 0
 
     @property
     def sentence(self) -> str:
@@ -268,6 +252,7 @@ def collect(
     reports: Sequence[LateReportFact],
     today: date,
     sources: Sequence[SourceFact] = (),
+    investments: Sequence[InvestmentFact] = (),
 ) -> Warnings:
     """Every warning, most urgent first (off-track indicators, then late reports, stopped
     sources, then tasks)."""
@@ -278,11 +263,22 @@ def collect(
     off = [fact for fact, track in judged if track == Track.OFF_TRACK]
     for fact in off:
         months = left
-        detail = _("%(current)s against a target of %(target)s; %(months)s months left") % {
-            "current": fact.current_text,
-            "target": fact.target_text,
-            "months": left,
-        }
+        if fact.expected_text:
+            detail = _(
+                "%(current)s against %(expected)s expected by now and a target of %(target)s; "
+                "%(months)s months left"
+            ) % {
+                "current": fact.current_text,
+                "expected": fact.expected_text,
+                "target": fact.target_text,
+                "months": left,
+            }
+        else:
+            detail = _("%(current)s against a target of %(target)s; %(months)s months left") % {
+                "current": fact.current_text,
+                "target": fact.target_text,
+                "months": left,
+            }
         if fact.by_forecast:
             assert fact.forecast is not None
             months = months_left(today, fact.forecast.target_year)
@@ -387,7 +383,14 @@ def collect(
                 2 if days >= 2 * SOURCE_SILENT_DAYS else 1,
             )
         )
-    order = {Kind.INDICATOR: 0, Kind.REPORT: 1, Kind.SOURCE: 2, Kind.TASK: 3}
+    items.extend(_investment_items(investments))
+    order = {
+        Kind.INDICATOR: 0,
+        Kind.REPORT: 1,
+        Kind.SOURCE: 2,
+        Kind.INVESTMENT: 3,
+        Kind.TASK: 4,
+    }
     items.sort(key=lambda item: (-item.severity, order[item.kind], item.agency_code, item.title))
     return Warnings(
         items=items,
@@ -397,4 +400,34 @@ def collect(
         tasks_at_risk=len(risks),
         reports_late=len(reports),
         sources_stopped=len(stopped),
+        investments_behind=len(investments),
     )
+
+
+def _investment_items(investments: Sequence[InvestmentFact]) -> list[Item]:
+    """Projects unable to disburse or stalled act now (their capital may be moved); slow ones
+    are watched."""
+    items = []
+    for fact in investments:
+        if fact.stalled:
+            detail = _("Stalled, long-pending: capital may be moved to other projects.")
+        else:
+            share = None if fact.rate_expected is None else fact.rate_expected / 100
+            text = (
+                _("Unable to disburse: %(rate)s of what its schedule expects by now.")
+                if fact.klass == "unable"
+                else _("Disbursing slowly: %(rate)s of what its schedule expects by now.")
+            )
+            detail = text % {"rate": percent_text(share)}
+        items.append(
+            Item(
+                Kind.INVESTMENT,
+                fact.agency_code,
+                fact.agency_name,
+                f"{fact.project_code} · {fact.project_name}",
+                detail,
+                fact.link,
+                2 if fact.stalled or fact.klass == "unable" else 1,
+            )
+        )
+    return items

@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import sees_everything
 from dxgov.directives.models import Attachment, Task
+from dxgov.orgunits.access import sees_everything
 
 
 def tasks_for(user: Any) -> QuerySet[Task]:

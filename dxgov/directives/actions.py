@@ -10,7 +10,7 @@ Tasks can also be created in bulk from an Excel file (import_tasks): all rows or
 
 A task outside the user's scope (neither its lead nor a coordinating agency is in scope) does
 not exist for them (Http404); inside it, a missing right is PermissionDenied. A refused
-status change raises rules.TransitionNotAllowed; bad input raises ValidationError. Either way
+status change raises core.errors.TransitionNotAllowed; bad input raises ValidationError. Either way
 nothing is saved.
 """
 
@@ -25,18 +25,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import in_scope
-from dxgov.accounts.models import Role, User
+from dxgov.accounts.models import User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import record
+from dxgov.core.roles import AGENCY_STAFF_ROLES, CENTRAL_ROLES, role_of
 from dxgov.core.uploads import UploadRefused, check_upload
-from dxgov.directives import excel, rules
+from dxgov.directives import excel, rules, signals
 from dxgov.directives.models import (
     Attachment,
     Directive,
@@ -48,21 +49,14 @@ from dxgov.directives.models import (
     TaskStatus,
 )
 from dxgov.directives.rules import Action
+from dxgov.orgunits.access import in_scope
 from dxgov.orgunits.models import Agency
 
-CENTRAL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 DIRECTIVE_FILES = {"pdf", "docx"}
 EVIDENCE_FILES = {"pdf", "docx", "xlsx", "png", "jpeg"}
-LEAD_ROLES = frozenset({Role.LEADER, Role.OFFICER})
 
 
 # --- permission -------------------------------------------------------------------------
-
-
-def _role(user: Any) -> Role | None:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return Role(user.role)
 
 
 def can_see_task(user: Any, task: Task) -> bool:
@@ -77,7 +71,7 @@ def _not_found() -> Http404:
 
 
 def _require_central(user: Any) -> None:
-    if _role(user) not in CENTRAL_ROLES:
+    if role_of(user) not in CENTRAL_ROLES:
         raise PermissionDenied(_("Only a central coordinator or an administrator can do this."))
 
 
@@ -90,7 +84,7 @@ def _require_central_for(user: Any, task: Task) -> None:
 def _require_lead_for(user: Any, task: Task) -> None:
     if not can_see_task(user, task):
         raise _not_found()
-    if _role(user) not in LEAD_ROLES or not in_scope(user, task.lead_agency):
+    if role_of(user) not in AGENCY_STAFF_ROLES or not in_scope(user, task.lead_agency):
         raise PermissionDenied(
             _("Only the lead agency's leaders and officers can report on this task.")
         )
@@ -142,14 +136,31 @@ def _audit_task(
 
 
 def _tasks_changed(agency: Agency | None) -> None:
-    """Open dashboards hear of it when the transaction commits (the feed row is part of it)."""
-    from dxgov.dashboard import feed
-
-    feed.tasks_changed(agency)
+    """Announced inside the transaction (the dashboard's feed row is part of it, so open
+    dashboards hear of it when it commits)."""
+    signals.tasks_changed(agency)
 
 
 def _set_status(task: Task, status: rules.Status) -> None:
     task.status = TaskStatus(status.value)
+
+
+def _too_long(**fields: tuple[str, int]) -> dict[str, str]:
+    """The fields whose text is longer than its limit (rules.CONTENT_MAX, …), each with the
+    message a form's max_length gives: every path refuses the same text the same way."""
+    errors: dict[str, str] = {}
+    for name, (value, limit) in fields.items():
+        try:
+            MaxLengthValidator(limit)(value)
+        except ValidationError as exc:
+            errors[name] = " ".join(exc.messages)
+    return errors
+
+
+def _refuse_too_long(**fields: tuple[str, int]) -> None:
+    errors = _too_long(**fields)
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- directives and tasks ---------------------------------------------------------------
@@ -179,6 +190,7 @@ def create_directive(
         errors["number"] = _("A directive numbered %(number)s already exists.") % {"number": number}
     if not title.strip():
         errors["title"] = _("Give the directive's title.")
+    errors.update(_too_long(summary=(summary.strip(), rules.TEXT_MAX)))
     if errors:
         raise ValidationError(errors)
     directive = Directive(
@@ -234,6 +246,12 @@ def create_task(
     errors: dict[str, str] = {}
     if not content.strip():
         errors["content"] = _("Describe the task.")
+    errors.update(
+        _too_long(
+            content=(content.strip(), rules.CONTENT_MAX),
+            expected_result=(expected_result.strip(), rules.CONTENT_MAX),
+        )
+    )
     if lead_agency is None:
         errors["lead_agency"] = _("A task needs a lead agency.")
     elif any(agency.pk == lead_agency.pk for agency in coordinating):
@@ -331,20 +349,28 @@ def _new_task(
 
 @transaction.atomic
 def report_progress(
-    *, acting_user: User, task: Task, percent: int, narrative: str
+    *, acting_user: User, task: Task, percent: int, narrative: str, reason: str = ""
 ) -> ProgressReport:
+    """A progress report; one lower than the task's progress needs `reason` (kept with it)."""
     _require_lead_for(acting_user, task)
     locked = _locked(task)
     new_status = rules.check_transition(locked.status, Action.REPORT_PROGRESS)
-    errors: dict[str, str] = {}
-    if not 0 <= percent <= 100:
-        errors["percent"] = _("Progress is a percentage from 0 to 100.")
+    errors = rules.progress_problem(locked.progress_percent, percent, reason)
     if not narrative.strip():
         errors["narrative"] = _("Describe the progress made.")
+    errors.update(
+        _too_long(
+            narrative=(narrative.strip(), rules.TEXT_MAX), reason=(reason.strip(), rules.TEXT_MAX)
+        )
+    )
     if errors:
         raise ValidationError(errors)
     report = ProgressReport.objects.create(
-        task=locked, author=acting_user, percent=percent, narrative=narrative.strip()
+        task=locked,
+        author=acting_user,
+        percent=percent,
+        narrative=narrative.strip(),
+        reason=reason.strip(),
     )
     old_status, old_percent = locked.status, locked.progress_percent
     _set_status(locked, new_status)
@@ -356,6 +382,7 @@ def report_progress(
         acting_user,
         locked,
         old_status,
+        reason=report.reason,
         progress_percent=_change(old_percent, percent),
         progress_report=report.pk,
     )
@@ -376,6 +403,7 @@ def mark_task_done(
     A narrative (what was delivered) is kept as a final progress report at 100%.
     """
     _require_lead_for(acting_user, task)
+    _refuse_too_long(narrative=(narrative.strip(), rules.TEXT_MAX))
     locked = _locked(task)
     new_status = rules.check_transition(locked.status, Action.MARK_DONE)
     day = _today(today)
@@ -428,6 +456,7 @@ def request_extension(
         errors["requested_deadline"] = problem
     if not reason.strip():
         errors["reason"] = _("Give the reason for the extension.")
+    errors.update(_too_long(reason=(reason.strip(), rules.TEXT_MAX)))
     if locked.extension_requests.filter(state=ExtensionState.PENDING).exists():
         errors["task"] = _("An extension request for this task is already awaiting a decision.")
     if errors:
@@ -492,6 +521,7 @@ def return_task(*, acting_user: User, task: Task, reason: str, today: date | Non
     )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task is returned.")})
+    _refuse_too_long(reason=(reason.strip(), rules.TEXT_MAX))
     old_status, old_completed = locked.status, locked.completed_on
     _set_status(locked, new_status)
     locked.completed_on = None
@@ -526,6 +556,7 @@ def decide_extension(
         raise ValidationError(_("This extension request has already been decided."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the extension is refused.")})
+    _refuse_too_long(note=(note.strip(), rules.TEXT_MAX))
     old_status, old_deadline = task.status, task.deadline
     if approve:
         new_status = rules.check_transition(
@@ -571,6 +602,7 @@ def _central_change_with_reason(
     new_status = rules.check_transition(locked.status, action)
     if not reason.strip():
         raise ValidationError({"reason": missing})
+    _refuse_too_long(reason=(reason.strip(), rules.TEXT_MAX))
     old_status = locked.status
     _set_status(locked, new_status)
     locked.save(update_fields=["status"])
@@ -611,6 +643,7 @@ def resume_task(
 ) -> Task:
     """Take a postponed task back up: open, or overdue if its deadline has passed meanwhile."""
     _require_central_for(acting_user, task)
+    _refuse_too_long(reason=(reason.strip(), rules.TEXT_MAX))
     locked = _locked(task)
     new_status = rules.check_transition(
         locked.status, Action.RESUME, today=_today(today), deadline=locked.deadline
@@ -747,11 +780,17 @@ def _attach_evidence(
 
 @transaction.atomic
 def report_progress_with_evidence(
-    *, acting_user: User, task: Task, percent: int, narrative: str, uploads: Iterable[Upload] = ()
+    *,
+    acting_user: User,
+    task: Task,
+    percent: int,
+    narrative: str,
+    uploads: Iterable[Upload] = (),
+    reason: str = "",
 ) -> ProgressReport:
     """A progress report and its evidence files, saved together or not at all."""
     report = report_progress(
-        acting_user=acting_user, task=task, percent=percent, narrative=narrative
+        acting_user=acting_user, task=task, percent=percent, narrative=narrative, reason=reason
     )
     _attach_evidence(acting_user=acting_user, task=task, uploads=uploads, report=report)
     return report
@@ -1003,7 +1042,6 @@ def _sorted(errors: list[excel.RowError]) -> list[excel.RowError]:
     return sorted(errors, key=lambda error: (error.row, order.get(error.column, -1)))
 
 
-@transaction.atomic
 def import_tasks(
     *, acting_user: User, data: bytes, dry_run: bool, today: date | None = None
 ) -> ImportResult:
@@ -1014,12 +1052,26 @@ def import_tasks(
     must hold. Any error: nothing is saved and every error is returned with its row and
     column. A dry run returns what would be created and saves nothing. Otherwise the tasks
     are created through create_task in one transaction, with one TASKS_IMPORTED event.
+
+    The file is parsed before that transaction opens: reading a workbook (bounded as it is,
+    core.xlsx) must never hold the database's write lock, which SQLite takes at BEGIN.
     """
     _require_central(acting_user)
-    day = _today(today)
     rows, errors = excel.parse_import(data)
     if any(error.row == 0 for error in errors):
         return ImportResult(errors=errors, dry_run=dry_run)
+    return _import_rows(acting_user, data, rows, errors, dry_run, _today(today))
+
+
+@transaction.atomic
+def _import_rows(
+    acting_user: User,
+    data: bytes,
+    rows: list[dict[str, Any]],
+    errors: list[excel.RowError],
+    dry_run: bool,
+    day: date,
+) -> ImportResult:
     planned, resolve_errors = _resolve_rows(rows, day)
     errors = _sorted(errors + resolve_errors)
     if errors:

@@ -7,7 +7,6 @@ Every write calls an action; a refused status change is a 409 with the reason.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -18,22 +17,22 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from dxgov.accounts.models import User
-from dxgov.audit.models import AuditEvent, EventType
 from dxgov.core.limits import could_be_id
-from dxgov.directives import actions, stats
+from dxgov.core.text import fold
+from dxgov.directives import actions, stats, timeline
 from dxgov.directives.access import tasks_for
-from dxgov.directives.models import Directive, ExtensionRequest, ProgressReport, Task
+from dxgov.directives.models import Directive, ExtensionRequest, Task
 from dxgov.directives.rules import Recurrence, status_label
 from dxgov.directives.schemas import (
     AgencyRef,
     AgencyStatisticsOut,
-    DecisionIn,
     DirectiveFilter,
     DirectiveIn,
     DirectiveOut,
     DirectivePage,
     DirectiveRef,
     DoneIn,
+    ExtensionDecisionIn,
     ExtensionIn,
     ExtensionOut,
     ProgressIn,
@@ -178,9 +177,8 @@ def list_directives(request: HttpRequest, filters: Query[DirectiveFilter]) -> Di
     if filters.number:
         directives = directives.filter(number=filters.number.strip())
     if filters.q:
-        words = filters.q.split()
-        for word in words:
-            directives = directives.filter(Q(number__icontains=word) | Q(title__icontains=word))
+        for word in fold(filters.q).split():  # number or title; any case, marks or none
+            directives = directives.filter(search_text__contains=word)
     count, items = _page(directives, filters.page, filters.page_size)
     return DirectivePage(
         count=count,
@@ -240,12 +238,9 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> TaskPage:
     if filters.directive is not None:
         tasks = tasks.filter(directive_id=filters.directive)
     if filters.q:
-        for word in filters.q.split():
-            tasks = tasks.filter(
-                Q(content__icontains=word)
-                | Q(expected_result__icontains=word)
-                | Q(directive__number__icontains=word)
-            )
+        # Content, expected result or directive number; any case, with or without marks.
+        for word in fold(filters.q).split():
+            tasks = tasks.filter(search_text__contains=word)
     tasks = tasks.order_by(F("deadline").asc(nulls_last=True), "pk")
     count, items = _page(tasks, filters.page, filters.page_size)
     return TaskPage(
@@ -289,97 +284,15 @@ def get_task(request: HttpRequest, task_id: int) -> TaskOut:
     return _task_out(_task(request, task_id))
 
 
-def _event_label(event_type: str) -> str:
-    try:
-        return str(EventType(event_type).label)
-    except ValueError:
-        return event_type
-
-
 @router.get(
     "/tasks/{int:task_id}/timeline",
     response=list[TimelineEntryOut],
-    summary="Status changes, progress reports and extension requests, oldest first",
+    summary="Status changes, progress reports, extension requests and files, oldest first",
 )
 def task_timeline(request: HttpRequest, task_id: int) -> list[TimelineEntryOut]:
-    task = _task(request, task_id)
-    entries: list[tuple[datetime, int, TimelineEntryOut]] = []
-    events = AuditEvent.objects.filter(
-        target_type=Task._meta.label_lower, target_id=str(task.pk)
-    ).order_by("seq")
-    for event in events:
-        change = event.data.get("status") or {}
-        old, new = change.get("old"), change.get("new")
-        if not new or old == new:
-            continue  # progress and extension events appear below, from their own rows
-        entries.append(
-            (
-                event.occurred_at,
-                event.seq,
-                TimelineEntryOut(
-                    at=event.occurred_at,
-                    kind="status_change",
-                    actor=event.actor_label,
-                    label=_event_label(event.event_type),
-                    old_status=old,
-                    new_status=new,
-                    text=event.reason,
-                ),
-            )
-        )
-    reports = ProgressReport.objects.filter(task=task).select_related("author")
-    for report in reports:
-        entries.append(
-            (
-                report.created_at,
-                0,
-                TimelineEntryOut(
-                    at=report.created_at,
-                    kind="progress_report",
-                    actor=report.author.get_username(),
-                    label=_("Progress report"),
-                    percent=report.percent,
-                    text=report.narrative,
-                ),
-            )
-        )
-    extensions = ExtensionRequest.objects.filter(task=task).select_related(
-        "requested_by", "decided_by"
-    )
-    for extension in extensions:
-        entries.append(
-            (
-                extension.created_at,
-                0,
-                TimelineEntryOut(
-                    at=extension.created_at,
-                    kind="extension_request",
-                    actor=extension.requested_by.get_username(),
-                    label=_("Deadline extension requested"),
-                    text=extension.reason,
-                    requested_deadline=extension.requested_deadline,
-                    state=extension.state,
-                ),
-            )
-        )
-        if extension.decided_at is not None:
-            entries.append(
-                (
-                    extension.decided_at,
-                    0,
-                    TimelineEntryOut(
-                        at=extension.decided_at,
-                        kind="extension_decision",
-                        actor=_username(extension.decided_by),
-                        label=str(extension.get_state_display()),
-                        text=extension.decision_note,
-                        requested_deadline=extension.requested_deadline,
-                        state=extension.state,
-                    ),
-                )
-            )
-    entries.sort(key=lambda entry: (entry[0], entry[1]))
-    return [entry for _at, _seq, entry in entries]
+    """The same entries as the task's page (directives.timeline)."""
+    entries = timeline.task_timeline(_task(request, task_id))
+    return [TimelineEntryOut.model_validate(entry) for entry in entries]
 
 
 # --- tasks: writing -----------------------------------------------------------------------
@@ -424,12 +337,14 @@ def report_progress(
         task=_task(request, task_id),
         percent=payload.percent,
         narrative=payload.narrative,
+        reason=payload.reason,
     )
     return 201, ProgressOut(
         id=report.pk,
         task=report.task_id,
         percent=report.percent,
         narrative=report.narrative,
+        reason=report.reason,
         author=report.author.get_username(),
         created_at=report.created_at,
     )
@@ -529,7 +444,9 @@ def request_extension(
     response=ExtensionOut,
     summary="Approve or refuse an extension request (central coordinators and administrators)",
 )
-def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionIn) -> ExtensionOut:
+def decide_extension(
+    request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn
+) -> ExtensionOut:
     extension = (
         ExtensionRequest.objects.select_related("requested_by", "decided_by")
         .filter(pk=extension_id, task__in=tasks_for(request.user))

@@ -14,23 +14,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dxgov.core import spreadsheets, xlsx
+from dxgov.directives import rules
 from dxgov.directives.models import TaskStatus
 
 # --- the import template's columns (the file format) ------------------------------------
@@ -57,23 +58,26 @@ ROW_KEYS: dict[str, str] = {
     KEY: "is_key",
 }
 
-# Lengths: the database's for numbers and codes, and a sane bound for free text.
-MAX_NUMBER = 64
-MAX_CODE = 32
-MAX_CONTENT = 2000
-MAX_RESULT = 2000
+# Lengths: the same as the form's and the API's (rules.CONTENT_MAX, …), one place for all.
+MAX_NUMBER = rules.NUMBER_MAX
+MAX_CODE = rules.AGENCY_CODE_MAX
+MAX_CONTENT = rules.CONTENT_MAX
+MAX_RESULT = rules.CONTENT_MAX
 MAX_ROWS = 1000
 # The header row may sit under a title; it is looked for in the first rows only.
 HEADER_SEARCH_ROWS = 10
-# Rows read per sheet at most, blank ones included (formatting can make many).
-MAX_SCAN = 50_000
-# What the workbook's parts may add up to once unpacked.
+# Rows and columns a cell may sit in, cells (blank, formatted ones too) and what the parts may
+# unpack to: the reader's caps (core.xlsx), far above a task list of MAX_ROWS rows.
+MAX_SCAN = 10_000
+MAX_COLUMNS = 64
+MAX_CELLS = 200_000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+CAPS = xlsx.Caps(
+    rows=MAX_SCAN, columns=MAX_COLUMNS, cells=MAX_CELLS, unpacked_bytes=MAX_UNPACKED_BYTES
+)
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _DATE_FORMAT = "DD/MM/YYYY"
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -103,20 +107,9 @@ class RowError:
 # --- writing ----------------------------------------------------------------------------
 
 
-def _clean(value: Any) -> Any:
-    """A value a cell can hold: text without control characters, never a formula."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    cell = sheet.cell(row=row, column=column)
-    value = _clean(value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        # Text from users is data: "=HYPERLINK(...)" must not become a live formula.
-        cell.data_type = "s"
+    # Text from users is data: "=HYPERLINK(...)" must not become a live formula.
+    cell = spreadsheets.put(sheet, row, column, value)
     if isinstance(value, datetime):
         cell.number_format = "DD/MM/YYYY HH:MM"
     elif isinstance(value, date):
@@ -231,21 +224,6 @@ def task_rows(tasks: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
-_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_title(title: str, taken: set[str]) -> str:
-    base = _SHEET_TITLE_FORBIDDEN.sub("-", _clean(str(title))).strip().strip("'") or "Sheet"
-    base = base[:31]
-    candidate, n = base, 2
-    while candidate.casefold() in taken:
-        suffix = f" ({n})"
-        candidate = base[: 31 - len(suffix)] + suffix
-        n += 1
-    taken.add(candidate.casefold())
-    return candidate
-
-
 def _table(value: Any) -> tuple[list[str], list[list[Any]]]:
     """Headers and rows for one grouping: rows as dicts, or a mapping label → dict or value."""
     if isinstance(value, Mapping):
@@ -269,6 +247,9 @@ def _table(value: Any) -> tuple[list[str], list[list[Any]]]:
 def _cell_value(value: Any) -> Any:
     if value is None or isinstance(value, int | float | date | str):
         return value
+    if isinstance(value, Promise):
+        # A lazy label (a status's) is text; iterated as below it would become "Q, u, á".
+        return str(value)
     if isinstance(value, Iterable) and not isinstance(value, bytes):
         return ", ".join(str(item) for item in value)
     return str(value)
@@ -303,7 +284,7 @@ def _is_table(value: Any) -> bool:
 
 
 def _write_table(workbook: Workbook, title: str, value: Any, taken: set[str]) -> None:
-    sheet = workbook.create_sheet(_sheet_title(title, taken))
+    sheet = workbook.create_sheet(spreadsheets.sheet_title(title, taken))
     headers, rows = _table(value)
     if not headers:
         return
@@ -473,52 +454,14 @@ def _not_a_workbook() -> str:
 def _read_sheets(data: bytes) -> list[list[tuple[Any, ...]]]:
     if not data:
         raise _Unreadable(_("The file is empty."))
-    if data.startswith(_OLE_MAGIC):
-        raise _Unreadable(
-            _(
-                "This is an old-format Excel file (.xls). Open it in Excel or LibreOffice, "
-                "save it as an Excel workbook (.xlsx) and upload that."
-            )
-        )
-    if not data.startswith(_ZIP_MAGIC):
+    if not data.startswith(xlsx.ZIP_MAGIC) and not data.startswith(xlsx.OLE_MAGIC):
         raise _Unreadable(_not_a_workbook())
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _Unreadable(
-            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
-        ) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        # A few kilobytes can unpack to gigabytes; a task list never needs that much.
-        raise _Unreadable(
-            _("The workbook is too large to import; split the tasks into several files.")
-        )
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise _Unreadable(
-            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
-        ) from exc
-    sheets: list[list[tuple[Any, ...]]] = []
-    try:
-        for sheet in workbook.worksheets:
-            rows: list[tuple[Any, ...]] = []
-            filled = 0
-            for values in sheet.iter_rows(values_only=True):
-                rows.append(tuple(values))
-                filled += not _blank(values)
-                # Enough for the headers and MAX_ROWS tasks, and one over to notice more.
-                if filled > HEADER_SEARCH_ROWS + MAX_ROWS or len(rows) >= MAX_SCAN:
-                    break
-            sheets.append(rows)
-    except Exception as exc:
-        raise _Unreadable(
-            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
-        ) from exc
-    finally:
-        workbook.close()
-    return sheets
+        workbook = xlsx.read_workbook(data, CAPS)
+    except xlsx.WorkbookRefused as exc:
+        # A cap's message names it; a damaged or foreign file gets the one sentence.
+        raise _Unreadable(exc.message) from exc
+    return [sheet.rows for sheet in workbook.sheets]
 
 
 def _blank(values: Sequence[Any]) -> bool:
@@ -622,16 +565,26 @@ def _too_long(limit: int) -> str:
 def _parse_row(
     number: int, values: Sequence[Any], columns: dict[str, int]
 ) -> tuple[dict[str, Any] | None, list[RowError]]:
+    errors: list[RowError] = []
+    # A formula no spreadsheet program has computed is refused at its cell (a deadline
+    # =DATE(2026,12,31) must not pass for "no deadline"); its column gets no other error.
+    uncomputed: set[str] = set()
+
     def cell(header: str) -> Any:
         index = columns.get(header)
         if index is None or index >= len(values):
             return None
-        return values[index]
-
-    errors: list[RowError] = []
+        value = values[index]
+        if isinstance(value, xlsx.Uncomputed):
+            if header not in uncomputed:
+                uncomputed.add(header)
+                errors.append(RowError(number, header, xlsx.uncomputed_message(value)))
+            return None
+        return value
 
     def fail(header: str, reason: str) -> None:
-        errors.append(RowError(number, header, reason))
+        if header not in uncomputed:
+            errors.append(RowError(number, header, reason))
 
     directive_number = _text(cell(DIRECTIVE))
     if not directive_number:

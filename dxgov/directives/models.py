@@ -5,12 +5,15 @@ Every write goes through dxgov.directives.actions; the status rules are in rules
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxgov.core import text
 from dxgov.directives.rules import Recurrence, Status
 
 
@@ -59,12 +62,22 @@ class Directive(models.Model):
     title = models.CharField(max_length=500)
     summary = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # fold(number, title), set on every save: what a search compares (core.text).
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    SEARCHED = ("number", "title")
 
     class Meta:
         ordering = ["-issued_on", "number"]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        text.keep_search_text(
+            self, kwargs, self.SEARCHED, lambda: text.search_text(self.number, self.title)
+        )
+        super().save(*args, **kwargs)
 
 
 class Task(models.Model):
@@ -101,6 +114,10 @@ class Task(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # fold(directive number, content, expected result), set on every save (core.text).
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    SEARCHED = ("content", "expected_result", "directive")
 
     class Meta:
         ordering = ["directive", "pk"]
@@ -118,12 +135,28 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.directive.number}: {self.content[:60]}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        text.keep_search_text(
+            self,
+            kwargs,
+            self.SEARCHED,
+            lambda: self.search_text_of(self.directive.number, self.content, self.expected_result),
+        )
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_text_of(number: str, content: str, expected_result: str) -> str:
+        """The search column of a task (for rows made without save(), in bulk)."""
+        return text.search_text(number, content, expected_result)
+
 
 class ProgressReport(models.Model):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="progress_reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     percent = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     narrative = models.TextField()
+    # Why progress went down (required then, rules.progress_problem); empty otherwise.
+    reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

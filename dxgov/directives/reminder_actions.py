@@ -7,6 +7,7 @@ dedupe key, so running a job again the same day (or two workers at once) sends n
 - due soon:  task:{id}:due:{offset}:{deadline}:{user}  (a new deadline reminds afresh)
 - overdue:   task:{id}:overdue:{user}                  (once per task, ever)
 - digest:    digest:{agency}:{day}:{user}              (once a day)
+- coordinator digest: coordinator-digest:{day}:{user}  (once a day)
 
 Each notification commits on its own, so a failure halfway keeps what was already sent and
 the next run completes the rest.
@@ -24,9 +25,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dxgov.accounts.models import Role, User
+from dxgov.accounts.models import User
+from dxgov.core.roles import Role
 from dxgov.directives import reminders
-from dxgov.directives.models import Task, TaskStatus
+from dxgov.directives.models import ExtensionRequest, ExtensionState, Task, TaskStatus
 from dxgov.notifications.actions import notify
 from dxgov.notifications.models import NotificationKind
 from dxgov.orgunits.models import Agency
@@ -222,4 +224,70 @@ def send_agency_digests(today: date | None = None) -> int:
                 )
                 if created is not None:
                     sent += 1
+    return sent
+
+
+def _coordinator_message(awaiting: list[Task], pending: int, day: date) -> tuple[str, str]:
+    title = _("Waiting for the coordinators, %(day)s") % {"day": _day(day)}
+    lines = []
+    if awaiting:
+        lines.append(
+            ngettext(
+                "%(count)d task reported done awaits confirmation:",
+                "%(count)d tasks reported done await confirmation:",
+                len(awaiting),
+            )
+            % {"count": len(awaiting)}
+        )
+        lines += [
+            _("- %(number)s: %(task)s (%(agency)s)")
+            % {
+                "number": task.directive.number,
+                "task": _short(task),
+                "agency": task.lead_agency.name,
+            }
+            for task in awaiting[:DIGEST_LIST_LIMIT]
+        ]
+        if len(awaiting) > DIGEST_LIST_LIMIT:
+            lines.append(_("… and %(count)d more.") % {"count": len(awaiting) - DIGEST_LIST_LIMIT})
+    if pending:
+        lines.append(
+            ngettext(
+                "%(count)d deadline extension request awaits a decision.",
+                "%(count)d deadline extension requests await a decision.",
+                pending,
+            )
+            % {"count": pending}
+        )
+    return title, "\n".join(lines)
+
+
+def send_coordinator_digests(today: date | None = None) -> int:
+    """One digest a day to each central coordinator while work waits for them: tasks reported
+    done to confirm (or return), the oldest report first, and extension requests to decide.
+
+    Returns how many notifications were created now.
+    """
+    day = today if today is not None else timezone.localdate()
+    awaiting = list(
+        Task.objects.filter(status=TaskStatus.AWAITING_CONFIRMATION)
+        .select_related("directive", "lead_agency")
+        .order_by("completed_on", "pk")
+    )
+    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).count()
+    if not awaiting and not pending:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = _coordinator_message(awaiting, pending, day)
+    sent = 0
+    for user in User.objects.filter(is_active=True, role=Role.COORDINATOR).order_by("pk"):
+        created = notify(
+            recipient=user,
+            kind=NotificationKind.COORDINATOR_DIGEST,
+            title=title,
+            body=body,
+            link=f"{TASK_LIST_LINK}?status={TaskStatus.AWAITING_CONFIRMATION.value}",
+            dedupe_key=f"coordinator-digest:{day.isoformat()}:{user.pk}",
+        )
+        sent += created is not None
     return sent

@@ -16,6 +16,18 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from dxgov.core.errors import TransitionNotAllowed
+
+# The longest text each field takes, the same through the form, the API (declared in its
+# OpenAPI schema as maxLength) and the Excel import; the actions refuse anything longer.
+# A programme's task (4,000 characters) becomes a task when the programme is approved.
+CONTENT_MAX = 4000  # a task's content and its expected result
+TEXT_MAX = 4000  # a directive's summary; narratives, reasons and notes
+NUMBER_MAX = 64  # a directive's number and symbol (Directive.number)
+TITLE_MAX = 500  # a directive's title (Directive.title)
+AGENCY_CODE_MAX = 32  # an agency's code (Agency.code)
+COORDINATING_MAX = 50  # coordinating agencies of one task
+
 
 class Status(StrEnum):
     OPEN = "open"
@@ -55,16 +67,6 @@ ALLOWED_FROM: dict[Action, frozenset[Status]] = {
     Action.REQUEST_EXTENSION: ACTIVE,
     Action.APPROVE_EXTENSION: ACTIVE,
 }
-
-
-class TransitionNotAllowed(ValueError):
-    """An action the task's current status does not allow; the message says why."""
-
-    def __init__(self, message: str, *, current: str, action: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.current = current
-        self.action = action
 
 
 def status_label(status: str) -> str:
@@ -203,6 +205,25 @@ def deadline_problem(deadline: date | None, issued_on: date) -> str | None:
             "issued": issued_on.strftime("%d/%m/%Y"),
         }
     return None
+
+
+def progress_problem(previous: int, percent: int, reason: str) -> dict[str, str]:
+    """Why a progress report cannot be accepted, by field; empty when it can.
+
+    Progress is a percentage from 0 to 100. Going back (20 % reported, then 10 %) happens (work
+    found faulty, the scope grew), but never silently: it needs the reason, kept with the report.
+    """
+    if not 0 <= percent <= 100:
+        return {"percent": _("Progress is a percentage from 0 to 100.")}
+    if percent < previous and not reason.strip():
+        return {
+            "reason": _(
+                "Progress goes down from %(previous)d%% to %(percent)d%%: give the reason "
+                "for the decrease."
+            )
+            % {"previous": previous, "percent": percent}
+        }
+    return {}
 
 
 # --- recurring tasks ----------------------------------------------------------------------

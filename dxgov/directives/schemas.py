@@ -8,23 +8,36 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from dxgov.core.limits import MAX_ID, MAX_PAGE
 from dxgov.directives.models import DirectiveKind, TaskStatus
+from dxgov.directives.rules import (
+    AGENCY_CODE_MAX,
+    CONTENT_MAX,
+    COORDINATING_MAX,
+    NUMBER_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+)
 
 
 def _iso_date_only(value: Any) -> Any:
     # Pydantic would also read a number as seconds since 1970 (deadline_to=0 is 1970-01-01);
     # the schema says YYYY-MM-DD, so a date is that or a date object, nothing else.
-    if isinstance(value, date) or (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-    ):
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(ISO_DATE, value)):
         return value
     raise ValueError(_("Enter a date as YYYY-MM-DD."))
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+# Year 0000 is no date (Python's dates start at year 1): the schema says so, as the API does.
+ISO_DATE = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}$"
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date_only),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE}),
+]
+AgencyCode = Annotated[str, Field(min_length=1, max_length=AGENCY_CODE_MAX)]
 
 
 class AgencyRef(Schema):
@@ -43,11 +56,15 @@ class DirectiveRef(Schema):
 
 class DirectiveIn(Schema):
     kind: DirectiveKind
-    number: str = Field(..., max_length=64, description="Number and symbol, e.g. 155/NQ-CP")
+    number: str = Field(
+        ..., min_length=1, max_length=NUMBER_MAX, description="Number and symbol, e.g. 155/NQ-CP"
+    )
     issued_on: IsoDate
-    issuing_agency: str = Field(..., max_length=32, description="Agency code, e.g. CP")
-    title: str = Field(..., max_length=500)
-    summary: str = ""
+    issuing_agency: str = Field(
+        ..., min_length=1, max_length=AGENCY_CODE_MAX, description="Agency code, e.g. CP"
+    )
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX)
+    summary: str = Field("", max_length=TEXT_MAX)
 
 
 class DirectiveOut(Schema):
@@ -82,12 +99,16 @@ class DirectivePage(Schema):
 
 class TaskIn(Schema):
     directive: int = Field(..., ge=1, le=MAX_ID, description="The directive's id")
-    content: str
+    content: str = Field(..., min_length=1, max_length=CONTENT_MAX)
     # Optional here so that a missing lead agency gets the action's own message.
-    lead_agency: str | None = Field(None, max_length=32, description="Lead agency code")
-    coordinating_agencies: list[str] = Field(default_factory=list)
+    lead_agency: str | None = Field(
+        None, max_length=AGENCY_CODE_MAX, description="Lead agency code"
+    )
+    coordinating_agencies: list[AgencyCode] = Field(
+        default_factory=list, max_length=COORDINATING_MAX
+    )
     deadline: IsoDate | None = None
-    expected_result: str = ""
+    expected_result: str = Field("", max_length=CONTENT_MAX)
     is_key: bool = False
     parent: int | None = Field(
         None, ge=1, le=MAX_ID, description="The parent task's id, for a sub-task"
@@ -146,7 +167,10 @@ class TaskPage(Schema):
 
 class ProgressIn(Schema):
     percent: int = Field(..., ge=0, le=100)
-    narrative: str
+    narrative: str = Field(..., min_length=1, max_length=TEXT_MAX)
+    reason: str = Field(
+        "", max_length=TEXT_MAX, description="Why progress went down; required when it does"
+    )
 
 
 class ProgressOut(Schema):
@@ -154,22 +178,23 @@ class ProgressOut(Schema):
     task: int
     percent: int
     narrative: str
+    reason: str = Field("", description="Why progress went down (empty when it did not)")
     author: str
     created_at: datetime
 
 
 class DoneIn(Schema):
     completed_on: IsoDate | None = Field(None, description="Today if absent")
-    narrative: str = ""
+    narrative: str = Field("", max_length=TEXT_MAX)
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=TEXT_MAX)
 
 
 class ExtensionIn(Schema):
     requested_deadline: IsoDate
-    reason: str
+    reason: str = Field(..., min_length=1, max_length=TEXT_MAX)
 
 
 class ExtensionOut(Schema):
@@ -186,25 +211,38 @@ class ExtensionOut(Schema):
     decision_note: str
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool
-    note: str = ""
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 # --- reading back -------------------------------------------------------------------------
 
 
+class TimelineFileOut(Schema):
+    id: int
+    name: str
+    size: int
+
+
 class TimelineEntryOut(Schema):
     at: datetime
     kind: str = Field(
-        ..., description="status_change, progress_report, extension_request or extension_decision"
+        ...,
+        description="status_change, progress_report, extension_request, extension_decision or file",
     )
-    actor: str | None
+    actor: str | None = Field(None, description="The user name")
+    actor_name: str | None = Field(None, description="The full name, else the user name")
     label: str
     old_status: str | None = None
     new_status: str | None = None
     percent: int | None = None
     text: str = ""
+    reason: str = Field("", description="A progress report's reason for going down")
+    files: list[TimelineFileOut] = Field(
+        default_factory=list, description="Evidence of a progress report, or the file attached"
+    )
+    previous_deadline: date | None = None
     requested_deadline: date | None = None
     state: str | None = None
 

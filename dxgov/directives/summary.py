@@ -106,6 +106,38 @@ def league(
     return ranked
 
 
+def agencies_of_today(successor_of: Mapping[str, str]) -> dict[str, str]:
+    """Each ceased agency's agency of today, following successions (a ministry merged in March
+    2025 into one that was itself reorganised …); `successor_of` maps a ceased agency to its
+    successor. A cycle (bad data) stops at the agency it came back to."""
+    found = {}
+    for code in successor_of:
+        seen, current = {code}, successor_of[code]
+        while current in successor_of and current not in seen:
+            seen.add(current)
+            current = successor_of[current]
+        found[code] = current
+    return found
+
+
+def regroup(
+    by_agency: Mapping[str, Mapping[str, int]], today_of: Mapping[str, str]
+) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
+    """The counts moved onto today's agencies: a ceased agency's tasks count for the agency
+    that took over its work (`today_of`, from agencies_of_today). Also returns, for each of
+    today's agencies that took some, the ceased agencies counted in, sorted."""
+    counts: dict[str, dict[str, int]] = {}
+    taken: dict[str, list[str]] = {}
+    for agency, by_status in by_agency.items():
+        target = today_of.get(agency, agency)
+        merged = counts.setdefault(target, {})
+        for status, n in by_status.items():
+            merged[status] = merged.get(status, 0) + n
+        if target != agency:
+            taken.setdefault(target, []).append(agency)
+    return counts, {target: sorted(codes) for target, codes in taken.items()}
+
+
 def days_late(deadline: date, today: date) -> int:
     """Whole days past a deadline; the deadline day itself is not late."""
     return max(0, (today - deadline).days)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dxgov.accounts.access import agencies_in_scope, sees_everything
-from dxgov.accounts.models import Role
-from dxgov.audit.models import AuditEvent
-from dxgov.directives import actions, excel, summary
+from dxgov.core.errors import TransitionNotAllowed, refusal_text
+from dxgov.core.forms import DayField
+from dxgov.core.roles import AGENCY_STAFF_ROLES, is_central
+from dxgov.core.text import fold
+from dxgov.directives import actions, excel, rules, summary, timeline
 from dxgov.directives.access import access_attachment, access_task, tasks_for
 from dxgov.directives.models import (
     Directive,
@@ -33,8 +35,9 @@ from dxgov.directives.models import (
     TaskRecurrence,
     TaskStatus,
 )
-from dxgov.directives.rules import Recurrence, TransitionNotAllowed
-from dxgov.orgunits.models import Agency
+from dxgov.directives.rules import Recurrence
+from dxgov.orgunits.access import agencies_in_scope, sees_everything
+from dxgov.orgunits.models import Agency, AgencyKind
 
 PAGE_SIZE = 50
 
@@ -76,7 +79,14 @@ def _overall(by_agency: dict[str, dict[str, int]]) -> dict[str, int]:
     return totals
 
 
-class CountedPaginator(Paginator):
+if TYPE_CHECKING:
+    # Generic only for type checkers: Django's Paginator takes no subscript at run time.
+    _TaskPaginator = Paginator[Task]
+else:
+    _TaskPaginator = Paginator
+
+
+class CountedPaginator(_TaskPaginator):
     """A paginator told the count already known from the status counts (one scan saved)."""
 
     def __init__(self, object_list: QuerySet[Task], per_page: int, count: int) -> None:
@@ -105,7 +115,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     if kind in DirectiveKind.values:
         directives = directives.filter(kind=kind)
     if query:
-        directives = directives.filter(Q(number__icontains=query) | Q(title__icontains=query))
+        directives = directives.filter(search_text__contains=fold(query))
     page = Paginator(directives, PAGE_SIZE).get_page(request.GET.get("page"))
     per_directive: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
@@ -174,34 +184,25 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
 
 class TaskFilter(forms.Form):
     q = forms.CharField(required=False, max_length=100, label=gettext_lazy("Search"))
+    # A code in the query string; chosen by name from the agencies in the reader's scope.
     agency = forms.CharField(
-        required=False,
-        max_length=32,
-        label=gettext_lazy("Agency code"),
-        widget=forms.TextInput(attrs={"list": "agency-options", "autocomplete": "off"}),
+        required=False, max_length=32, label=gettext_lazy("Agency"), widget=forms.Select
     )
     status = forms.ChoiceField(
         required=False,
         choices=[("", gettext_lazy("All statuses")), *TaskStatus.choices],
         label=gettext_lazy("Status"),
     )
-    deadline_from = forms.DateField(
-        required=False,
-        label=gettext_lazy("Deadline from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    deadline_to = forms.DateField(
-        required=False,
-        label=gettext_lazy("Deadline to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    deadline_from = DayField(required=False, label=gettext_lazy("Deadline from"))
+    deadline_to = DayField(required=False, label=gettext_lazy("Deadline to"))
     key = forms.BooleanField(required=False, label=gettext_lazy("Key tasks only"))
     directive = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 def filter_tasks(tasks: QuerySet[Task], data: dict[str, Any]) -> QuerySet[Task]:
     if data.get("q"):
-        tasks = tasks.filter(content__icontains=data["q"])
+        # Content, expected result or directive number; any case, with or without marks.
+        tasks = tasks.filter(search_text__contains=fold(data["q"]))
     if data.get("agency"):
         code = data["agency"]
         tasks = tasks.filter(
@@ -220,16 +221,34 @@ def filter_tasks(tasks: QuerySet[Task], data: dict[str, Any]) -> QuerySet[Task]:
     return tasks
 
 
+def _urgency() -> Case:
+    """Open and overdue tasks first, then those awaiting confirmation, postponed, finished."""
+    return Case(
+        When(status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE], then=Value(0)),
+        When(status=TaskStatus.AWAITING_CONFIRMATION, then=Value(1)),
+        When(status=TaskStatus.POSTPONED, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
 def _task_list(request: HttpRequest, *, mine: bool) -> HttpResponse:
     data = request.GET.copy()
     user_agency = getattr(request.user, "agency", None)
     if mine and user_agency is not None and not data.get("agency"):
         data["agency"] = user_agency.code
-    form = TaskFilter(data)
+    form = _filter_form(request.user, data)
     tasks = tasks_for(request.user)
     if form.is_valid():
         tasks = filter_tasks(tasks, form.cleaned_data)
-    tasks = tasks.select_related("directive", "lead_agency").order_by("deadline", "pk")
+    tasks = tasks.select_related("directive", "lead_agency")
+    if mine:
+        # An agency's own list is its work to do: what is still open comes first, the nearest
+        # deadline first; finished tasks follow. (The full list keeps the deadline order of
+        # its index.)
+        tasks = tasks.order_by(_urgency(), F("deadline").asc(nulls_last=True), "pk")
+    else:
+        tasks = tasks.order_by("deadline", "pk")
     stats = summary.summarise(_counts(tasks))
     page = CountedPaginator(tasks, PAGE_SIZE, stats.total).get_page(request.GET.get("page"))
     context = {
@@ -240,11 +259,42 @@ def _task_list(request: HttpRequest, *, mine: bool) -> HttpResponse:
         "today": timezone.localdate(),
         "mine": mine,
         "querystring": _without_page(request),
-        "agency_options": _agency_options(request.user),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
         return render(request, "directives/_task_results.html", context)
     return render(request, "directives/task_list.html", context)
+
+
+def _filter_form(user: Any, data: Any) -> TaskFilter:
+    form = TaskFilter(data)
+    _agency_choices(form, user, str(data.get("agency", "")))
+    return form
+
+
+def _agency_choices(form: TaskFilter, user: Any, current: str) -> None:
+    """The agency filter as a select of names: the agencies in the reader's scope grouped by
+    kind (and the one in the query string, should it be outside the suggestions)."""
+    options = _agency_options(user)
+    known = {code for code, _name in options}
+    if current and current not in known:
+        agency = Agency.objects.filter(code=current).only("name").first()
+        options.append((current, agency.name if agency else current))
+    kinds = dict(
+        Agency.objects.filter(code__in=[code for code, _name in options]).values_list(
+            "code", "kind"
+        )
+    )
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, name in options:
+        groups[str(AgencyKind(kinds[code]).label) if code in kinds else ""].append((code, name))
+    choices: list[Any] = [("", _("All agencies"))]
+    for label, members in groups.items():
+        members.sort(key=lambda option: option[1].casefold())
+        if label:
+            choices.append((label, members))
+        else:
+            choices.extend(members)
+    form.fields["agency"].widget.choices = choices
 
 
 def _agency_options(user: Any) -> list[tuple[str, str]]:
@@ -259,17 +309,65 @@ def _agency_options(user: Any) -> list[tuple[str, str]]:
 
 def _filtered(request: HttpRequest) -> tuple[TaskFilter, QuerySet[Task]]:
     """The reader's tasks narrowed by the filter form in the query string."""
-    form = TaskFilter(request.GET)
+    form = _filter_form(request.user, request.GET)
     tasks = tasks_for(request.user)
     if form.is_valid():
         tasks = filter_tasks(tasks, form.cleaned_data)
     return form, tasks
 
 
-def _league(by_agency: dict[str, dict[str, int]]) -> list[tuple[summary.LeagueRow, str]]:
-    """League rows with the agencies' names."""
-    names = dict(Agency.objects.filter(code__in=by_agency).values_list("code", "name"))
-    return [(row, names.get(row.agency, row.agency)) for row in summary.league(by_agency)]
+# The league table's two views: today's agencies (a ceased agency's tasks counted for the one
+# that took over its work), or the agencies as they were when the tasks were assigned.
+LEAGUE_VIEWS = ("as_is", "as_was")
+
+
+@dataclass(frozen=True)
+class LeagueEntry:
+    row: summary.LeagueRow
+    name: str
+    note: str = ""  # the ceased agencies counted in (as is), or when it ceased (as was)
+
+
+def _league_view(request: HttpRequest) -> str:
+    view = request.GET.get("view", "")
+    return view if view in LEAGUE_VIEWS else "as_is"
+
+
+def _league(by_agency: dict[str, dict[str, int]], view: str) -> list[LeagueEntry]:
+    """League rows with the agencies' names, each marked with what it stands for."""
+    taken: dict[str, list[str]] = {}
+    if view == "as_is":
+        ceased = Agency.objects.filter(valid_to__isnull=False, successor__isnull=False)
+        today_of = summary.agencies_of_today(dict(ceased.values_list("code", "successor__code")))
+        by_agency, taken = summary.regroup(by_agency, today_of)
+    codes = set(by_agency).union(*taken.values())
+    agencies = {
+        a.code: a for a in Agency.objects.filter(code__in=codes).only("code", "name", "valid_to")
+    }
+
+    def name(code: str) -> str:
+        return agencies[code].name if code in agencies else code
+
+    entries = []
+    for row in summary.league(by_agency):
+        agency, note = agencies.get(row.agency), ""
+        if row.agency in taken:
+            note = _("including the tasks of %(agencies)s") % {
+                "agencies": "; ".join(name(code) for code in taken[row.agency])
+            }
+        elif agency is not None and agency.valid_to is not None:
+            note = _("no longer exists since %(day)s") % {
+                "day": (agency.valid_to + timedelta(days=1)).strftime("%d/%m/%Y")
+            }
+        entries.append(LeagueEntry(row, name(row.agency), note))
+    return entries
+
+
+def _with(request: HttpRequest, **values: str) -> str:
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -294,67 +392,61 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 class ProgressForm(forms.Form):
     percent = forms.IntegerField(min_value=0, max_value=100, label=gettext_lazy("Progress (%)"))
     narrative = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("What has been done")
+        max_length=rules.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("What has been done"),
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=rules.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Reason for a decrease (required when progress goes down)"),
     )
     file = forms.FileField(required=False, label=gettext_lazy("Evidence (optional)"))
 
 
 class DoneForm(forms.Form):
-    completed_on = forms.DateField(
-        label=gettext_lazy("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completed_on = DayField(label=gettext_lazy("Completed on"))
     file = forms.FileField(label=gettext_lazy("Result / evidence"))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
+    reason = forms.CharField(
+        max_length=rules.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Reason"),
+    )
 
 
 class ExtensionForm(forms.Form):
-    requested_deadline = forms.DateField(
-        label=gettext_lazy("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    requested_deadline = DayField(label=gettext_lazy("New deadline"))
+    reason = forms.CharField(
+        max_length=rules.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Reason"),
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
 
 
 class DecisionForm(forms.Form):
     note = forms.CharField(
         required=False,
+        max_length=rules.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=gettext_lazy("Note (required to refuse)"),
     )
 
 
-def _timeline(task: Task) -> list[dict[str, Any]]:
-    """Progress reports, status changes, extension requests and files, oldest first."""
-    items: list[dict[str, Any]] = []
-    for report in task.progress_reports.select_related("author"):
-        files = list(report.attachments.all())
-        items.append(
-            {"at": report.created_at, "kind": "progress", "report": report, "files": files}
-        )
-    events = AuditEvent.objects.filter(target_type="directives.task", target_id=str(task.pk))
-    for event in events.select_related("actor"):
-        if event.event_type != "task.progress_reported":
-            items.append({"at": event.occurred_at, "kind": "event", "event": event})
-    for extension in task.extension_requests.select_related("requested_by", "decided_by"):
-        items.append({"at": extension.created_at, "kind": "extension", "extension": extension})
-    for attachment in task.attachments.filter(progress_report__isnull=True):
-        items.append({"at": attachment.uploaded_at, "kind": "file", "file": attachment})
-    return sorted(items, key=lambda item: item["at"])
-
-
 def _task_context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
     user: Any = request.user
-    central = user.role in {Role.ADMIN, Role.COORDINATOR}
+    central = is_central(user)
     lead = (
-        user.role in {Role.LEADER, Role.OFFICER}
+        user.role in AGENCY_STAFF_ROLES
         and agencies_in_scope(user).filter(pk=task.lead_agency_id).exists()
     )
     pending = task.extension_requests.filter(state=ExtensionState.PENDING).first()
     return {
         "task": task,
-        "timeline": _timeline(task),
+        "timeline": timeline.task_timeline(task),
         "coordinating": task.coordinating_agencies.all(),
         "pending_extension": pending,
         "is_central": central,
@@ -382,7 +474,7 @@ def _run(request: HttpRequest, task: Task, form: forms.Form, do: Any) -> HttpRes
         try:
             do(form.cleaned_data)
         except (ValidationError, TransitionNotAllowed) as exc:
-            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            error = refusal_text(exc)
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     task = access_task(request.user, task.pk)
@@ -409,6 +501,7 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
                 task=task,
                 percent=d["percent"],
                 narrative=d["narrative"],
+                reason=d["reason"],
                 uploads=_upload_from(request),
             ),
         ),
@@ -479,7 +572,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     by_agency = _counts_by_agency(tasks)
     overall = summary.summarise(_overall(by_agency))
-    table = _league(by_agency)
+    view = _league_view(request)
+    table = _league(by_agency, view)
     overdue = list(
         tasks.filter(status=TaskStatus.OVERDUE)
         .select_related("lead_agency", "directive")
@@ -493,6 +587,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             (label, overall_count(overall, value)) for value, label in TaskStatus.choices
         ],
         "league": table,
+        "view": view,
+        # The other view, one click away (the filters kept).
+        "other_view": _with(request, view="as_was" if view == "as_is" else "as_is"),
         "overdue": [
             (task, summary.days_late(task.deadline, today)) for task in overdue if task.deadline
         ],
@@ -546,16 +643,17 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     overall = summary.summarise(_overall(by_agency))
     league_rows = [
         {
-            _("Rank"): row.rank,
-            _("Agency"): name,
-            _("Tasks"): row.summary.total,
-            _("Completed"): row.summary.completed,
-            _("On time"): row.summary.on_time,
-            _("Late"): row.summary.late,
-            _("Overdue"): row.summary.overdue,
-            _("On-time rate"): row.summary.on_time_rate,
+            _("Rank"): entry.row.rank,
+            _("Agency"): entry.name,
+            _("Tasks"): entry.row.summary.total,
+            _("Completed"): entry.row.summary.completed,
+            _("On time"): entry.row.summary.on_time,
+            _("Late"): entry.row.summary.late,
+            _("Overdue"): entry.row.summary.overdue,
+            _("On-time rate"): entry.row.summary.on_time_rate,
+            _("Note"): entry.note,
         }
-        for row, name in _league(by_agency)
+        for entry in _league(by_agency, _league_view(request))
     ]
     workbook = excel.statistics_workbook(
         {
@@ -612,19 +710,20 @@ def task_import(request: HttpRequest) -> HttpResponse:
 class DirectiveForm(forms.Form):
     kind = forms.ChoiceField(choices=DirectiveKind.choices, label=gettext_lazy("Kind"))
     number = forms.CharField(
-        max_length=64,
+        max_length=rules.NUMBER_MAX,
         label=gettext_lazy("Number and symbol"),
         widget=forms.TextInput(attrs={"placeholder": "155/NQ-CP"}),
     )
-    issued_on = forms.DateField(
-        label=gettext_lazy("Issued on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = DayField(label=gettext_lazy("Issued on"))
     issuing_agency = forms.CharField(
-        max_length=32, initial="CP", label=gettext_lazy("Issuing agency code")
+        max_length=rules.AGENCY_CODE_MAX, initial="CP", label=gettext_lazy("Issuing agency code")
     )
-    title = forms.CharField(max_length=500, label=gettext_lazy("Title"))
+    title = forms.CharField(max_length=rules.TITLE_MAX, label=gettext_lazy("Title"))
     summary = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Summary")
+        required=False,
+        max_length=rules.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Summary"),
     )
 
 
@@ -667,29 +766,30 @@ def directive_new(request: HttpRequest) -> HttpResponse:
 
 
 class TaskForm(forms.Form):
-    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Task"))
+    content = forms.CharField(
+        max_length=rules.CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Task"),
+    )
     lead_agency = forms.CharField(
-        max_length=32,
+        max_length=rules.AGENCY_CODE_MAX,
         label=gettext_lazy("Lead agency code"),
         widget=forms.TextInput(attrs={"list": "agency-options", "autocomplete": "off"}),
     )
     coordinating_agencies = forms.CharField(
-        required=False, label=gettext_lazy("Coordinating agency codes (comma-separated)")
-    )
-    deadline = forms.DateField(
         required=False,
-        label=gettext_lazy("Deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Coordinating agency codes (comma-separated)"),
+        # As many codes as the API takes, each with its comma and a space.
+        max_length=rules.COORDINATING_MAX * (rules.AGENCY_CODE_MAX + 2),
     )
+    deadline = DayField(required=False, label=gettext_lazy("Deadline"))
     recurrence = forms.ChoiceField(
         choices=TaskRecurrence.choices, initial="none", label=gettext_lazy("Recurs")
     )
-    recurrence_until = forms.DateField(
-        required=False,
-        label=gettext_lazy("Recurs until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+    recurrence_until = DayField(required=False, label=gettext_lazy("Recurs until"))
+    expected_result = forms.CharField(
+        required=False, max_length=rules.CONTENT_MAX, label=gettext_lazy("Expected result")
     )
-    expected_result = forms.CharField(required=False, label=gettext_lazy("Expected result"))
     is_key = forms.BooleanField(required=False, label=gettext_lazy("Key task"))
 
 

@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import _role, scoped
-from dxgov.accounts.models import Role
 from dxgov.core.limits import could_be_id
+from dxgov.core.roles import Role, role_of
 from dxgov.dossiers.models import Batch, SourceSystem
+from dxgov.orgunits.access import scoped
 
 
 def own_source(user: Any) -> SourceSystem | None:
@@ -53,7 +53,7 @@ def access_batch(user: Any, batch_id: int) -> Batch:
 
 
 def may_manage_sources(user: Any) -> bool:
-    return _role(user) == Role.ADMIN
+    return role_of(user) == Role.ADMIN
 
 
 def check_manage_sources(user: Any) -> None:

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxgov.accounts.actions import create_token, revoke_token
-from dxgov.accounts.models import ApiToken, Role, User
+from dxgov.accounts.models import ApiToken, User
 from dxgov.audit.models import EventType
 from dxgov.audit.record import changes, record
-from dxgov.dossiers import ingest
+from dxgov.core.roles import Role
+from dxgov.dossiers import decoding, ingest
 from dxgov.dossiers.models import (
     ApplicantType,
     Batch,
@@ -42,7 +43,7 @@ def receive_batch(
     acting_user: Any,
     source: SourceSystem,
     batch_id: str,
-    items: Iterable[ingest.Item],
+    items: Iterable[decoding.Item],
     channel: str = "api",
 ) -> ingest.Outcome:
     """Validate and store one batch of dossier records from `source` (see ingest.py).
@@ -64,7 +65,8 @@ def receive_batch(
         acting_user=acting_user,
         target=batch,
         agency_id=source.owner_id,
-        data={"source": source.code, **summary(batch)},
+        # The rows written and replaced, as audit_state.BatchState sums them.
+        data={"source": source.code, **summary(batch), "state": outcome.state},
     )
     return outcome
 

@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from dxgov.api import BadRequest
-from dxgov.dossiers import actions, ingest, schema
+from dxgov.core.errors import BadRequest
+from dxgov.dossiers import actions, decoding, ingest, personal, schema
 from dxgov.dossiers.access import access_batch, own_source
 from dxgov.dossiers.models import Batch, SourceSystem
 from dxgov.dossiers.schemas import (
@@ -52,23 +52,23 @@ def batch_out(batch: Batch, *, replayed: bool) -> BatchOut:
     )
 
 
-def decode_request(request: HttpRequest, query: BatchQuery) -> tuple[str, str, list[ingest.Item]]:
+def decode_request(request: HttpRequest, query: BatchQuery) -> tuple[str, str, list[decoding.Item]]:
     """The batch's schema, id and items, from any of the accepted bodies."""
     body = request.body
     encoding = request.headers.get("Content-Encoding", "").strip().lower()
     if encoding == "gzip":
-        body = ingest.inflate(body)
+        body = decoding.inflate(body)
     elif encoding not in {"", "identity"}:
-        raise ingest.BatchRefused(f"Content-Encoding {encoding} is not accepted; use gzip.")
+        raise decoding.BatchRefused(f"Content-Encoding {encoding} is not accepted; use gzip.")
     kind = request.content_type or ""
     if kind in NDJSON_TYPES or kind in CSV_TYPES:
-        items = ingest.decode_lines(body, "ndjson" if kind in NDJSON_TYPES else "csv")
+        items = decoding.decode_lines(body, "ndjson" if kind in NDJSON_TYPES else "csv")
         return query.schema_ or "", query.batch_id or "", items
     if kind != "application/json":
-        raise ingest.BatchRefused(
+        raise decoding.BatchRefused(
             "Send application/json, application/x-ndjson or text/csv (optionally gzip)."
         )
-    schema_name, batch_id, items = ingest.decode_json(body)
+    schema_name, batch_id, items = decoding.decode_json(body)
     return schema_name or query.schema_ or "", batch_id or query.batch_id or "", items
 
 
@@ -96,7 +96,7 @@ def send_batch(request: HttpRequest, query: Query[BatchQuery]) -> tuple[int, Bat
 def _receive(request: HttpRequest, query: BatchQuery, source: SourceSystem) -> ingest.Outcome:
     try:
         schema_name, batch_id, items = decode_request(request, query)
-    except ingest.BatchRefused as exc:
+    except decoding.BatchRefused as exc:
         raise BadRequest(str(exc)) from exc
     if schema_name != schema.SCHEMA:
         raise BadRequest(
@@ -104,6 +104,12 @@ def _receive(request: HttpRequest, query: BatchQuery, source: SourceSystem) -> i
         )
     if not batch_id or len(batch_id) > 100:
         raise BadRequest(_("A batch needs a batch_id of 1 to 100 characters."))
+    if personal.find(batch_id, code=True) is not None:
+        # Kept with the batch and shown on its pages: never an identity or phone number (read
+        # as a code: "I12345678-0" is a tagged serial, not a passport number).
+        raise BadRequest(
+            _("The batch_id looks like an identity or phone number; personal data is not accepted.")
+        )
     try:
         outcome = actions.receive_batch(
             acting_user=request.user, source=source, batch_id=batch_id, items=items

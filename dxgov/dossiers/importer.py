@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dxgov.dossiers import ingest
+from dxgov.dossiers import decoding, ingest
 from dxgov.dossiers.actions import receive_batch
 from dxgov.dossiers.models import SourceSystem
 
@@ -44,22 +44,22 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _items(path: Path) -> Iterator[ingest.Item]:
+def _items(path: Path) -> Iterator[decoding.Item]:
     kind, gzipped = file_kind(path)
     with path.open("rb") as stream:
         if kind == "json":
-            raw = stream.read(ingest.MAX_DECODED_BYTES + 1)
-            data = ingest.inflate(raw) if gzipped else raw
-            if len(data) > ingest.MAX_DECODED_BYTES:
-                raise ingest.BatchRefused("A JSON batch file is read whole; use JSON lines.")
-            _schema, _batch_id, items = ingest.decode_json(data)
+            raw = stream.read(decoding.MAX_DECODED_BYTES + 1)
+            data = decoding.inflate(raw) if gzipped else raw
+            if len(data) > decoding.MAX_DECODED_BYTES:
+                raise decoding.BatchRefused("A JSON batch file is read whole; use JSON lines.")
+            _schema, _batch_id, items = decoding.decode_json(data)
             yield from items
             return
-        text = ingest.open_text(stream, gzipped)
+        text = decoding.open_text(stream, gzipped)
         if kind == "csv":
-            yield from ingest.csv_items(text)
+            yield from decoding.csv_items(text)
         else:
-            yield from ingest.ndjson_items(text)
+            yield from decoding.ndjson_items(text)
 
 
 def import_file(

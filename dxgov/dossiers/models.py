@@ -148,8 +148,8 @@ class Dossier(models.Model):
 
     Normalised columns for what scoring filters and groups by; the nested lists (status
     history, documents, fees, petitions) as JSON. `end_at` … `late_by_supplements` come from
-    `dxgov.scoring.qd766.processing()` at ingestion; the flags below them are the record's
-    booleans that scoring counts.
+    `dxgov.dossiers.processing` at ingestion (deadlines in the working-day calendar); the flags
+    below them are the record's booleans that scoring counts.
     """
 
     # Indexes: every one is paid on each insert, so only those a reader uses (ADR 14). The
@@ -204,7 +204,10 @@ class Dossier(models.Model):
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    # From qd766.processing(): end of processing, citizen time, supplement requests, deadline.
+    # SHA-256 of the row's columns as written (dxgov.audit.state), summed into its batch's audit
+    # event; null for a row written before states were kept (`dxgov audit baseline` fills it).
+    audit_state = models.BinaryField(null=True, blank=True, editable=False)
+    # From processing(): end of processing, citizen time, supplement requests, deadline.
     end_at = models.DateTimeField(null=True, blank=True)
     supplement_seconds = models.BigIntegerField(default=0)
     supplement_requests = models.PositiveSmallIntegerField(default=0)

@@ -13,8 +13,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
 from dxgov.dossiers.ingest import DELAY_BUCKETS
 from dxgov.dossiers.schema import EXPECTED, REQUIRED
+
+# What each field of a dxgov.dossier/1 record holds, in words (the page shows the field's name
+# beside it, for the source system's developers).
+FIELD_LABELS = {
+    "code": gettext_lazy("Dossier code"),
+    "procedure_code": gettext_lazy("Procedure code"),
+    "agency_code": gettext_lazy("Agency code"),
+    "received_at": gettext_lazy("Time received"),
+    "updated_at": gettext_lazy("Time last updated"),
+    "submitted_at": gettext_lazy("Time submitted"),
+    "due_at": gettext_lazy("Due time"),
+    "finished_at": gettext_lazy("Time finished"),
+    "processing_time": gettext_lazy("Processing time limit"),
+    "channel": gettext_lazy("Channel (online, in person, post)"),
+    "status_history": gettext_lazy("Status history"),
+    "filed_on_dvcqg": gettext_lazy("Filed on the national portal"),
+    "synced_to_dvcqg": gettext_lazy("Synchronised to the national portal"),
+    "paid_online": gettext_lazy("Fees paid online"),
+}
 
 
 @dataclass(frozen=True)
@@ -107,14 +129,27 @@ def figures(row: Mapping[str, Any]) -> BatchFigures:
     )
 
 
-def human_delay(seconds: int | None) -> str:
-    """A delay bound as a short text ("≤ 15 min", "≤ 3 d"); "" when unknown."""
+def human_delay(seconds: int | None, units: tuple[str, str, str, str] | None = None) -> str:
+    """A delay bound as a short text ("≤ 15 min", "≤ 3 d"); "" when unknown. ``units``: the
+    words for minutes, hours, days and "more than a year" (``delay_units()`` gives the page's
+    language's: "≤ 3 ngày")."""
+    minutes, hours, days, beyond = units or ("min", "h", "d", "> 1 y")
     if seconds is None:
         return ""
     if seconds >= DELAY_BUCKETS[-1]:
-        return "> 1 y"
+        return beyond
     if seconds < 3600:
-        return f"≤ {seconds // 60} min"
+        return f"≤ {seconds // 60} {minutes}"
     if seconds < 86400:
-        return f"≤ {seconds // 3600} h"
-    return f"≤ {seconds // 86400} d"
+        return f"≤ {seconds // 3600} {hours}"
+    return f"≤ {seconds // 86400} {days}"
+
+
+def delay_units() -> tuple[str, str, str, str]:
+    """The units of ``human_delay`` in the active language."""
+    return (
+        _("min"),
+        pgettext("hours, short", "h"),
+        pgettext("days, short", "d"),
+        _("more than a year"),
+    )

@@ -2,17 +2,27 @@
 
 `validate(raw, where)` turns one decoded JSON value into a `DossierRecord`, or into a list of
 errors, each with the precise path of the offending value (`records[12].fees[0].amount: must be
-≥ 0`). It never raises, whatever it is given. Hand-written rather than pydantic, with fast paths
-for the nested lists that build no error path unless something is wrong (see ADR 11).
+≥ 0`). It never raises, whatever it is given. Two paths, one set of rules: well-formed records
+(most) are read by msgspec into Structs (`FastRecord`, `decode_fast`, `fast_check`); what that
+path refuses goes through the hand-written `validate_precise`, which names every error (see ADR
+11). Both take their limits, enumerations and predicates (`in_years`, `storable`) from this
+module's one definition of each, and the fast path accepts only what the precise one accepts,
+building the same record (tested).
 
 Personal data (Decree 13/2023) is refused: a key naming a citizen's identity, name or contact
 details (`citizen_id`, `cccd`, `ho_ten`, `phone`, …) anywhere in the record makes it invalid,
-and `redact()` replaces such values with "[removed]" before the record is kept in quarantine.
+and so does an identity number in any string of it, whatever the field (`personal.find`: a
+citizen identity number, an old identity card number, a passport number, a phone number), each
+named with its path ("records[3].documents[1].name: looks like a citizen identity number;
+personal data is not accepted"). `redact()` replaces such values with "[removed]" (keys: the
+whole value; identity numbers: the number) before the record is kept in quarantine.
 
 Datetimes are RFC 3339 (the ISO 8601 profile OpenAPI's `date-time` means) with a UTC offset
 (`2025-07-01T08:30:00+07:00`, `…Z`); a time without an offset is refused, as it would be read
-differently by different systems. Fractions beyond microseconds are rounded. Unknown keys are
-ignored (after the personal-data check), so a source may send more than version 1 names.
+differently by different systems. Fractions beyond microseconds are rounded. A key the format
+does not name is refused, at any level ("records[3].so_dinh_danh: is not a field of
+dxgov.dossier/1"): a key silently dropped could carry what the sender meant to be kept, or
+personal data no one looks at.
 
 Error messages are English and stable: they are read by the source systems' developers.
 """
@@ -25,27 +35,38 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from operator import attrgetter
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 from msgspec import Meta
 
+from dxgov.dossiers import personal
+
 SCHEMA = "dxgov.dossier/1"
 
-STATUSES = frozenset(
-    {
-        "received",
-        "processing",
-        "supplement_requested",
-        "supplement_completed",
-        "finished",
-        "returned",
-        "stopped",
-        "rejected",
-        "withdrawn",
-    }
-)
-UNITS = frozenset({"working_day", "day", "hour"})
+# The enumerations, once: the Literal types are the fast path's (msgspec) and the sets and tuples
+# derived from them the precise validator's.
+Status = Literal[
+    "received",
+    "processing",
+    "supplement_requested",
+    "supplement_completed",
+    "finished",
+    "returned",
+    "stopped",
+    "rejected",
+    "withdrawn",
+]
+Unit = Literal["working_day", "day", "hour"]
+Channel = Literal[1, 2, 3]
+PaidOnline = Literal[0, 1, 2]
+Rating = Literal[1, 2, 3, 4, 5]
+STATUSES: frozenset[str] = frozenset(get_args(Status))
+UNITS: frozenset[str] = frozenset(get_args(Unit))
+CHANNELS: tuple[int, ...] = get_args(Channel)
+PAID_ONLINE: tuple[int, ...] = get_args(PaidOnline)
+RATINGS: tuple[int, ...] = get_args(Rating)
 
 REQUIRED = ("code", "procedure_code", "agency_code", "received_at", "updated_at")
 # Optional fields whose absence the quality page counts (completeness of the record).
@@ -105,6 +126,8 @@ PII_KEYS = frozenset(
         "socialinsurancenumber",
         "taxcode",
         "masothue",
+        "sdt",
+        "sodt",
     }
 )
 PII_PARTS = (
@@ -124,8 +147,15 @@ PII_PARTS = (
     "diachi",
     "passport",
     "hochieu",
+    "dinhdanh",
+    "cancuoc",
+    "identity",
 )
 REMOVED = "[removed]"
+# Fields holding codes, read as codes by the identity-number scan (`personal.find`).
+CODE_FIELDS = frozenset(
+    {"code", "procedure_code", "agency_code", "result_code", "population_db_code"}
+)
 
 MAX_CODE = 64
 MAX_PROCEDURE = 32
@@ -214,12 +244,28 @@ def is_personal_key(key: str) -> bool:
 def _extra_keys(
     entry: dict[str, Any], allowed: frozenset[str], where: str, errors: list[str]
 ) -> None:
-    """Keys beyond those the format names are ignored, unless they hold personal data."""
+    """Keys beyond those the format names are refused; one naming personal data (or holding
+    keys that do) is refused as such."""
     if entry.keys() <= allowed:
         return
-    extra = {key: entry[key] for key in entry.keys() - allowed}
-    for path in personal_paths(extra, where):
-        errors.append(f"{path}: personal data is not accepted (Decree 13/2023)")
+    for key in sorted(entry.keys() - allowed, key=str):
+        found = personal_paths({key: entry[key]}, where)
+        if found:
+            errors.extend(
+                f"{path}: personal data is not accepted (Decree 13/2023)" for path in found
+            )
+        else:
+            errors.append(f"{where}.{personal.mask(str(key))}: is not a field of {SCHEMA}")
+
+
+def identity_errors(raw: Any, where: str) -> list[str]:
+    """An error for every string of `raw` (keys too, at any depth) holding an identity number
+    (`personal.find`), with its path; values under keys naming personal data are refused as
+    such already."""
+    return [
+        f"{path}: {personal.message(kind)}"
+        for path, kind in personal.paths(raw, where, skip=is_personal_key, codes=CODE_FIELDS)
+    ]
 
 
 def personal_paths(value: Any, path: str) -> list[str]:
@@ -245,8 +291,14 @@ def personal_paths(value: Any, path: str) -> list[str]:
 _SURROGATE = re.compile("[\ud800-\udfff\x00]")
 
 
-def _unstorable(text: str) -> bool:
-    return "\x00" in text or (not text.isascii() and _SURROGATE.search(text) is not None)
+def storable(text: str) -> bool:
+    """Text PostgreSQL can hold as UTF-8: no NUL, no lone surrogate."""
+    return "\x00" not in text and (text.isascii() or _SURROGATE.search(text) is None)
+
+
+def in_years(moment: datetime) -> bool:
+    """A date and time within the years a record may name."""
+    return YEAR_MIN <= moment.year <= YEAR_MAX
 
 
 def _clean_text(text: str) -> str:
@@ -254,22 +306,41 @@ def _clean_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+# The format's numbers that may be large: kept as sent in quarantine (an amount of 500,000,000
+# VND is not a phone number that lost its leading zero). Channel, payment and rating are 0–5:
+# a large number there is judged as any other.
+_NUMBER_KEYS = frozenset({"amount", "value"})
+
+
 def redact(value: Any, depth: int = 0) -> Any:
-    """A copy of `value` fit to keep: personal-data values replaced with "[removed]", text
-    that cannot be stored (NUL, lone surrogates) replaced, nesting cut at 20 levels."""
+    """A copy of `value` fit to keep: the values of keys naming personal data replaced with
+    "[removed]", and so is every identity number in a string (keys too; `personal.mask`) or
+    a whole number that is one once its leading zero is restored (unless its key is one of
+    the format's numbers); text that cannot be stored (NUL, lone surrogates) replaced, nesting
+    cut at 20 levels."""
     if depth > 20:
         return REMOVED
     if isinstance(value, dict):
-        return {
-            _clean_text(str(key)): REMOVED
-            if is_personal_key(str(key))
-            else redact(inner, depth + 1)
-            for key, inner in value.items()
-        }
+        kept: dict[str, Any] = {}
+        for key, inner in value.items():
+            name = _clean_text(personal.mask(str(key)))
+            while name in kept:  # two keys masked alike stay two
+                name += "'"
+            if is_personal_key(str(key)):
+                kept[name] = REMOVED
+            elif key in _NUMBER_KEYS and type(inner) is int:
+                kept[name] = inner  # an amount, a channel: a number where one belongs
+            elif key in CODE_FIELDS and type(inner) is str:
+                kept[name] = _clean_text(personal.mask(inner, code=True))
+            else:
+                kept[name] = redact(inner, depth + 1)
+        return kept
     if isinstance(value, list):
         return [redact(inner, depth + 1) for inner in value]
     if isinstance(value, str):
-        return _clean_text(value)
+        return _clean_text(personal.mask(value))
+    if type(value) is int and personal.find_number(value) is not None:
+        return REMOVED
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
@@ -288,10 +359,7 @@ def _text(value: Any, where: str, limit: int, errors: list[str], *, empty: bool 
     if not empty and not value.strip():
         errors.append(f"{where}: must not be empty")
         return ""
-    if not value.isascii() and _SURROGATE.search(value) is not None:
-        errors.append(f"{where}: must not contain NUL or unpaired surrogate characters")
-        return ""
-    if "\x00" in value:
+    if not storable(value):
         errors.append(f"{where}: must not contain NUL or unpaired surrogate characters")
         return ""
     return value
@@ -325,7 +393,7 @@ def _moment(value: Any, where: str, errors: list[str]) -> datetime | None:
     if moment.tzinfo is None:
         errors.append(f"{where}: must have a UTC offset, such as +07:00")
         return None
-    if not YEAR_MIN <= moment.year <= YEAR_MAX:
+    if not in_years(moment):
         errors.append(f"{where}: year must be between {YEAR_MIN} and {YEAR_MAX}")
         return None
     return moment
@@ -382,31 +450,6 @@ _PROCESSING_KEYS = frozenset({"value", "unit"})
 
 
 def _history(value: Any, where: str, errors: list[str]) -> list[tuple[str, datetime]]:
-    if type(value) is list and len(value) <= MAX_LIST:
-        # The common case, with no path built: every entry well formed.
-        history = []
-        parse = parse_moment
-        for item in value:
-            if type(item) is not dict or not item.keys() <= _HISTORY_KEYS:
-                break
-            status, at = item.get("status"), item.get("at")
-            if type(status) is not str or status not in STATUSES:
-                break
-            if type(at) is not str:
-                break
-            try:
-                moment = parse(at)
-            except ValueError:
-                break
-            if moment.tzinfo is None or not YEAR_MIN <= moment.year <= YEAR_MAX:
-                break
-            history.append((status, moment))
-        else:
-            return history
-    return _history_checked(value, where, errors)
-
-
-def _history_checked(value: Any, where: str, errors: list[str]) -> list[tuple[str, datetime]]:
     history = []
     for index, item in enumerate(_list(value, where, errors)):
         here = f"{where}[{index}]"
@@ -425,29 +468,6 @@ def _history_checked(value: Any, where: str, errors: list[str]) -> list[tuple[st
 
 
 def _documents(value: Any, where: str, errors: list[str]) -> list[Document]:
-    if type(value) is list and len(value) <= MAX_LIST:
-        documents = []
-        for item in value:
-            if type(item) is not dict or not item.keys() <= _DOCUMENT_KEYS:
-                break
-            name = item.get("name")
-            digitised = item.get("digitised")
-            store = item.get("from_personal_store")
-            if name is None:
-                name = ""
-            elif type(name) is not str or len(name) > MAX_NAME or _unstorable(name):
-                break
-            if digitised is not None and type(digitised) is not bool:
-                break
-            if store is not None and type(store) is not bool:
-                break
-            documents.append(Document(name, digitised is True, store is True))
-        else:
-            return documents
-    return _documents_checked(value, where, errors)
-
-
-def _documents_checked(value: Any, where: str, errors: list[str]) -> list[Document]:
     documents = []
     for index, item in enumerate(_list(value, where, errors)):
         here = f"{where}[{index}]"
@@ -528,12 +548,14 @@ def _processing_time(value: Any, where: str, errors: list[str]) -> tuple[float |
 
 
 # --- the fast path -------------------------------------------------------------------------
-# msgspec Structs mirroring the format, strict (no "1" for 1, no true for 1), refusing unknown
-# keys (so the personal-data walk of unknown keys stays in the precise path). Datetimes are
-# read by msgspec's RFC 3339 parser, the one `parse_moment` uses on the precise path; the year
-# bounds, NUL and lone surrogates and blank codes are checked below, as the precise path does.
-# `decode_fast` reads one record straight from its JSON bytes (no dict in between); the
-# ingestion turns the Struct into a row itself (`ingest.fast_row`).
+# msgspec Structs of the format, strict (no "1" for 1, no true for 1), refusing unknown keys (so
+# the personal-data walk of unknown keys stays in the precise path), built from the same limits
+# and enumerations (`Status`, `Unit`, …) as the precise path. Datetimes are read by msgspec's
+# RFC 3339 parser, the one `parse_moment` uses on the precise path; what a Struct cannot say
+# (`in_years`, `storable`, blank codes) is checked by `fast_checks` with the precise path's own
+# predicates. `decode_fast` reads one record straight from its JSON bytes (no dict in between);
+# `record_of` gives the `DossierRecord` the precise path would build, from which ingestion builds
+# the row (`rows.to_row`), whichever path validated it.
 
 _When = Annotated[datetime, Meta(tz=True)]
 _Code = Annotated[str, Meta(max_length=MAX_CODE)]
@@ -545,17 +567,7 @@ _Name = Annotated[str, Meta(max_length=MAX_NAME)]
 
 
 class FastHistory(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    status: Literal[
-        "received",
-        "processing",
-        "supplement_requested",
-        "supplement_completed",
-        "finished",
-        "returned",
-        "stopped",
-        "rejected",
-        "withdrawn",
-    ]
+    status: Status
     at: _When
 
 
@@ -579,7 +591,7 @@ class FastPetition(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 class FastProcessing(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     value: Annotated[float, Meta(ge=0, le=MAX_PROCESSING)]
-    unit: Literal["working_day", "day", "hour"]
+    unit: Unit
 
 
 class FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -594,11 +606,11 @@ class FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     due_at: _When | None = None
     finished_at: _When | None = None
     processing_time: FastProcessing | None = None
-    channel: Literal[1, 2, 3] | None = None
+    channel: Channel | None = None
     status_history: Annotated[list[FastHistory], Meta(max_length=MAX_LIST)] | None = None
     filed_on_dvcqg: bool | None = None
     synced_to_dvcqg: bool | None = None
-    paid_online: Literal[0, 1, 2] | None = None
+    paid_online: PaidOnline | None = None
     result_code: _Short | None = None
     result_file_url: _Url | None = None
     has_digitised_component: bool | None = None
@@ -606,7 +618,7 @@ class FastRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     vneid_authenticated: bool | None = None
     population_db_code: _Code | None = None
     fees: Annotated[list[FastFee], Meta(max_length=MAX_LIST)] | None = None
-    rating: Literal[1, 2, 3, 4, 5] | None = None
+    rating: Rating | None = None
     petitions: Annotated[list[FastPetition], Meta(max_length=MAX_LIST)] | None = None
 
 
@@ -616,15 +628,13 @@ _FAST_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeEr
 
 
 def _year_ok(moment: datetime | None) -> bool:
-    return moment is None or YEAR_MIN <= moment.year <= YEAR_MAX
+    return moment is None or in_years(moment)
 
 
 def _text_ok(value: str | None) -> bool:
     """Storable text: no NUL, no lone surrogate (msgspec refuses the latter when decoding
     bytes, not when converting a dict)."""
-    if value is None:
-        return True
-    return "\x00" not in value and (value.isascii() or _SURROGATE.search(value) is None)
+    return value is None or storable(value)
 
 
 def fast_checks(fast: FastRecord, *, text: bool = True) -> bool:
@@ -638,6 +648,8 @@ def fast_checks(fast: FastRecord, *, text: bool = True) -> bool:
         return False
     if text and not _texts_ok(fast):
         return False
+    if not _identity_free(fast):
+        return False
     if not (
         _year_ok(fast.received_at)
         and _year_ok(fast.updated_at)
@@ -647,7 +659,7 @@ def fast_checks(fast: FastRecord, *, text: bool = True) -> bool:
     ):
         return False
     for entry in fast.status_history or ():
-        if not YEAR_MIN <= entry.at.year <= YEAR_MAX:
+        if not in_years(entry.at):
             return False
     for petition in fast.petitions or ():
         if not (_year_ok(petition.received_at) and _year_ok(petition.handled_at)):
@@ -672,6 +684,28 @@ def _texts_ok(fast: FastRecord) -> bool:
     return all(_text_ok(fee.name) for fee in fast.fees or ())
 
 
+def _identity_free(fast: FastRecord) -> bool:
+    """No identity number in any string of the record (`personal.find`): its codes, then its
+    other text, each joined by NUL, which no string holds here and which neither joins nor
+    touches a number (one search each instead of one per string)."""
+    find = personal.find
+    codes = [fast.code, fast.procedure_code, fast.agency_code]
+    if fast.result_code:
+        codes.append(fast.result_code)
+    if fast.population_db_code:
+        codes.append(fast.population_db_code)
+    if find("\x00".join(codes), code=True) is not None:
+        return False
+    text = [fast.result_file_url] if fast.result_file_url else []
+    for document in fast.documents or ():
+        if document.name:
+            text.append(document.name)
+    for fee in fast.fees or ():
+        if fee.name:
+            text.append(fee.name)
+    return not text or find("\x00".join(text)) is None
+
+
 _NUL_ESCAPE = b"\\u0000"  # the only way JSON text can carry a NUL character
 _NUL_ESCAPE_TEXT = _NUL_ESCAPE.decode()
 
@@ -692,26 +726,38 @@ def decode_fast(raw: msgspec.Raw | bytes | str) -> FastRecord | None:
 
 def fast_missing(fast: FastRecord) -> tuple[str, ...]:
     """The EXPECTED fields the record leaves out (or sends as null)."""
-    return tuple(key for key in EXPECTED if getattr(fast, key) is None)
+    values = _expected_of(fast)
+    if None not in values:  # the common case, without a generator per record
+        return ()
+    return tuple(key for key, value in zip(EXPECTED, values, strict=True) if value is None)
 
 
-def fast_check(raw: dict[str, Any]) -> DossierRecord | None:
-    """The record, when it is well formed (most are); None sends it to `validate_precise`."""
+_expected_of = attrgetter(*EXPECTED)
+
+
+def fast_struct(raw: dict[str, Any]) -> FastRecord | None:
+    """A decoded record as the fast path's Struct, when it is well formed (most are); None
+    sends it to `validate_precise`."""
     try:
         fast = _convert(raw, FastRecord, strict=True)
     except _FAST_ERRORS:
         # ValueError: a lone surrogate in a field msgspec encodes (UnicodeEncodeError).
         return None
-    if not fast_checks(fast):
-        return None
-    return _fast_record(fast)
+    return fast if fast_checks(fast) else None
+
+
+def fast_check(raw: dict[str, Any]) -> DossierRecord | None:
+    """The record, when it is well formed (most are); None sends it to `validate_precise`."""
+    fast = fast_struct(raw)
+    return None if fast is None else record_of(fast)
 
 
 def _plain(value: str | None) -> str:
     return "" if value is None else value
 
 
-def _fast_record(fast: FastRecord) -> DossierRecord:
+def record_of(fast: FastRecord) -> DossierRecord:
+    """The record a fast-path Struct stands for (what `validate_precise` builds: tested)."""
     timing = fast.processing_time
     return DossierRecord(
         code=fast.code,
@@ -745,6 +791,46 @@ def _fast_record(fast: FastRecord) -> DossierRecord:
             for p in fast.petitions or ()
         ],
         missing=fast_missing(fast),
+    )
+
+
+def struct_of(record: DossierRecord) -> FastRecord:
+    """The fast path's Struct of a record the precise path validated: what ingestion builds
+    the row from (`rows.to_row`) whichever path validated the record. Values only move;
+    `record_of` is its inverse (tested)."""
+    return FastRecord(
+        code=record.code,
+        procedure_code=record.procedure_code,
+        agency_code=record.agency_code,
+        received_at=record.received_at,
+        updated_at=record.updated_at,
+        submitted_at=record.submitted_at,
+        due_at=record.due_at,
+        finished_at=record.finished_at,
+        processing_time=(
+            None
+            if record.processing_value is None
+            else FastProcessing(record.processing_value, record.processing_unit)  # type: ignore[arg-type]
+        ),
+        channel=record.channel,  # type: ignore[arg-type]
+        status_history=[FastHistory(status, at) for status, at in record.status_history],  # type: ignore[arg-type]
+        filed_on_dvcqg=record.filed_on_dvcqg,
+        synced_to_dvcqg=record.synced_to_dvcqg,
+        paid_online=record.paid_online,  # type: ignore[arg-type]
+        result_code=record.result_code,
+        result_file_url=record.result_file_url,
+        has_digitised_component=record.has_digitised_component,
+        documents=[
+            FastDocument(d.name, d.digitised, d.from_personal_store) for d in record.documents
+        ],
+        vneid_authenticated=record.vneid_authenticated,
+        population_db_code=record.population_db_code,
+        fees=[FastFee(f.amount, f.name) for f in record.fees],
+        rating=record.rating,  # type: ignore[arg-type]
+        petitions=[
+            FastPetition(p.received_at, p.handled_at, p.disliked, p.recomplained)
+            for p in record.petitions
+        ],
     )
 
 
@@ -801,16 +887,16 @@ def validate_precise(raw: Any, where: str = "record") -> tuple[DossierRecord | N
     channel_value = get("channel")
     channel = 1
     if channel_value is not None:
-        channel = _choice(channel_value, f"{where}.channel", (1, 2, 3), errors)
+        channel = _choice(channel_value, f"{where}.channel", CHANNELS, errors)
     paid_value = get("paid_online")
     paid_online = (
-        0 if paid_value is None else _choice(paid_value, f"{where}.paid_online", (0, 1, 2), errors)
+        0
+        if paid_value is None
+        else _choice(paid_value, f"{where}.paid_online", PAID_ONLINE, errors)
     )
     rating_value = get("rating")
     rating = (
-        None
-        if rating_value is None
-        else _choice(rating_value, f"{where}.rating", (1, 2, 3, 4, 5), errors)
+        None if rating_value is None else _choice(rating_value, f"{where}.rating", RATINGS, errors)
     )
     record = DossierRecord(
         code=code,
@@ -847,6 +933,7 @@ def validate_precise(raw: Any, where: str = "record") -> tuple[DossierRecord | N
         petitions=_petitions(get("petitions"), f"{where}.petitions", errors),
         missing=missing,
     )
+    errors.extend(identity_errors(raw, where))
     if errors:
         return None, errors
     return record, []
@@ -868,6 +955,7 @@ def error_field(error: str) -> str:
 
 # --- CSV ------------------------------------------------------------------------------------
 
+CSV_BEYOND_HEADER = "(cells beyond the header)"
 _CSV_JSON = frozenset({"status_history", "documents", "fees", "petitions", "processing_time"})
 _CSV_INT = frozenset({"channel", "paid_online", "rating"})
 _CSV_BOOL = frozenset(
@@ -891,8 +979,14 @@ def from_csv_row(row: Mapping[Any, Any]) -> dict[str, Any]:
     """
     record: dict[str, Any] = {}
     for key, cell in row.items():
-        if key is None or not isinstance(cell, str):
-            # Cells beyond the header (csv puts them under None): not part of any field.
+        if key is None:
+            # Cells beyond the header (csv puts them under None): refused as a key the format
+            # does not name, not dropped (issue 17); empty ones are a trailing comma.
+            beyond = [extra for extra in cell or () if extra]
+            if beyond:
+                record[CSV_BEYOND_HEADER] = beyond
+            continue
+        if not isinstance(cell, str):
             continue
         if cell == "":
             continue

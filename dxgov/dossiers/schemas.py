@@ -15,7 +15,7 @@ class BatchIn(Schema):
     """A JSON batch (documentation only: the body is read by ingest.py, which also takes
     NDJSON and CSV with `schema` and `batch_id` as query parameters, and gzip)."""
 
-    schema_: str = Field("dxgov.dossier/1", alias="schema")
+    schema_: str = Field("dxgov.dossier/1", alias="schema", max_length=50)
     batch_id: str = Field(..., min_length=1, max_length=100)
     records: list[dict[str, Any]] = Field(..., max_length=50_000)
 

@@ -16,14 +16,18 @@ so scoring's incremental counts never drift from the dossiers.
     from dxgov.dossiers.signals import after_batch, before_write
     before_write.connect(count_old)      # in the scoring app's AppConfig.ready()
     after_batch.connect(update_counts)
+
+`import_finished(finished)` is called once a file import (`dxgov dossiers import`) has committed
+all its batches; a receiver may add lines to `finished.notes` for the command to print.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
+
+from dxgov.core.hooks import Hook
 
 
 @dataclass
@@ -39,28 +43,20 @@ class BatchWrite:
     state: dict[str, Any] = field(default_factory=dict)  # receivers' own, between the two calls
 
 
-T = TypeVar("T")
-
-
-class Hook(Generic[T]):
-    """A plain list of functions, called in the order they were connected."""
-
-    def __init__(self) -> None:
-        self.receivers: list[Callable[[T], None]] = []
-
-    def connect(self, receiver: Callable[[T], None]) -> Callable[[T], None]:
-        if receiver not in self.receivers:
-            self.receivers.append(receiver)
-        return receiver
-
-    def disconnect(self, receiver: Callable[[T], None]) -> None:
-        if receiver in self.receivers:
-            self.receivers.remove(receiver)
-
-    def __call__(self, value: T) -> None:
-        for receiver in list(self.receivers):
-            receiver(value)
-
-
 before_write: Hook[BatchWrite] = Hook()
 after_batch: Hook[BatchWrite] = Hook()
+
+
+@dataclass
+class ImportFinished:
+    """A file import whose batches are all committed (`dxgov dossiers import`)."""
+
+    source: int  # the SourceSystem's primary key
+    totals: dict[str, int]  # the import's summed batch counts
+    # Lines receivers report; the command prints them.
+    notes: list[str] = field(default_factory=list)
+
+
+# After an import, outside its batches' transactions: scoring re-scores what the file changed
+# now, rather than when a worker takes the batches' tasks.
+import_finished: Hook[ImportFinished] = Hook()

@@ -41,8 +41,8 @@ def source_list(request: HttpRequest) -> HttpResponse:
             {
                 "source": source,
                 "quality": figures,
-                "median": quality.human_delay(figures.delay_median_seconds),
-                "p95": quality.human_delay(figures.delay_p95_seconds),
+                "median": quality.human_delay(figures.delay_median_seconds, quality.delay_units()),
+                "p95": quality.human_delay(figures.delay_p95_seconds, quality.delay_units()),
             }
         )
     context = {
@@ -66,7 +66,12 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         procedure_code__in=Procedure.objects.values("code")
     ).count()
     fields = [
-        {"name": name, "required": name in REQUIRED, "share": figures.completeness.get(name)}
+        {
+            "name": name,
+            "label": quality.FIELD_LABELS.get(name, name),
+            "required": name in REQUIRED,
+            "share": figures.completeness.get(name),
+        }
         for name in (*REQUIRED, *EXPECTED)
     ]
     context = {
@@ -74,8 +79,8 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agencies": source.agencies.order_by("path"),
         "quality": figures,
         "fields": fields,
-        "median": quality.human_delay(figures.delay_median_seconds),
-        "p95": quality.human_delay(figures.delay_p95_seconds),
+        "median": quality.human_delay(figures.delay_median_seconds, quality.delay_units()),
+        "p95": quality.human_delay(figures.delay_p95_seconds, quality.delay_units()),
         "dossier_count": dossiers.count(),
         "unknown_procedures": unknown_procedures,
         "recent": Batch.objects.filter(source=source).order_by("-received_at", "-pk")[:20],

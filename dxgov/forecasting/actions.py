@@ -1,10 +1,13 @@
 """Recomputing every forecast: the one writer of dxgov.forecasting.models.Forecast.
 
 For every target (draft or approved) of an active indicator and every agency it applies to
-(its own agency; every current agency of its kind; or, for a national target, each root of
-the agency tree), the agency's series is read from the data values and handed to the pure
-module forecast.py. All rows are replaced in one transaction with one audit event that
-counts the results by status.
+(by the target's scope, indicators/targets.py: its own agency; every current agency of its
+kind — of its level when it names one —, unless the agency has a more specific target; or, for
+a national target, each root of the agency tree), the agency's series is read from the data
+values and handed to the pure module forecast.py. A target on a sum, an average or a ratio of
+sums is judged on its year's figure: what is reported of the year plus the projection of its
+coming periods (targets.projection_parts, forecast.YearTotal). All rows are replaced in one
+transaction with one audit event that counts the results by status.
 
 Which values count: the indicator's own frequency, no disaggregation (category ""), and either
 not tied to a report or tied to an approved or accepted one. An agency's figure for a period
@@ -20,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +34,9 @@ from django.utils import timezone, translation
 from dxgov.audit.models import EventType
 from dxgov.audit.record import record
 from dxgov.forecasting import forecast as fc
+from dxgov.forecasting import signals
 from dxgov.forecasting.models import Forecast
+from dxgov.indicators import targets as target_rules
 from dxgov.indicators.models import Indicator, Target, ValueType
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import aggregate
@@ -51,16 +57,31 @@ class _Tree:
     parent_of: dict[int, int | None]
     roots: list[int]
     by_kind: dict[str, list[int]]
+    facts: dict[int, target_rules.AgencyFacts]
 
 
 def _tree() -> _Tree:
     parent_of: dict[int, int | None] = {}
     by_kind: dict[str, list[int]] = defaultdict(list)
-    for pk, parent, kind in Agency.objects.current().values_list("pk", "parent_id", "kind"):
+    kinds: dict[int, tuple[str, str]] = {}
+    rows = Agency.objects.current().values_list("pk", "parent_id", "kind", "orgunit__level")
+    for pk, parent, kind, level in rows:
         parent_of[pk] = parent
         by_kind[kind].append(pk)
+        kinds[pk] = (kind, level or "")
     roots = [pk for pk, parent in parent_of.items() if parent is None or parent not in parent_of]
-    return _Tree(parent_of, sorted(roots), dict(by_kind))
+    facts = {
+        pk: target_rules.AgencyFacts(pk, kind, level, is_root=pk in roots)
+        for pk, (kind, level) in kinds.items()
+    }
+    return _Tree(parent_of, sorted(roots), dict(by_kind), facts)
+
+
+@dataclass(frozen=True)
+class _Point:
+    period: int  # forecast.period_index
+    figure: float
+    part: aggregate.Contribution  # what the figure is made of (a ratio's two sums)
 
 
 def _contribution(indicator: Indicator, row: tuple[Any, ...]) -> aggregate.Contribution | None:
@@ -86,10 +107,8 @@ def _figure(indicator: Indicator, total: aggregate.Contribution) -> float | None
     return None if value is None else float(value)
 
 
-def _series(
-    indicator: Indicator, agencies: set[int], tree: _Tree
-) -> dict[int, list[tuple[int, float]]]:
-    """Each wanted agency's (period index, value) points, in period order."""
+def _series(indicator: Indicator, agencies: set[int], tree: _Tree) -> dict[int, list[_Point]]:
+    """Each wanted agency's points, in period order."""
     months = MONTHS_PER_PERIOD[indicator.periodicity]
     own: dict[int, dict[int, aggregate.Contribution]] = defaultdict(dict)  # period → agency
     rows = (
@@ -103,7 +122,7 @@ def _series(
         contribution = _contribution(indicator, tuple(parts))
         if contribution is not None:
             own[fc.period_index(start, months)][agency_id] = contribution
-    result: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    result: dict[int, list[_Point]] = defaultdict(list)
     for period in sorted(own):
         values = own[period]
         # Only the reporting agencies and their ancestors take part in the roll-up (keyed by
@@ -122,7 +141,7 @@ def _series(
                 continue
             figure = _figure(indicator, contribution)
             if figure is not None:
-                result[agency_id].append((period, figure))
+                result[agency_id].append(_Point(period, figure, contribution))
     return result
 
 
@@ -137,25 +156,53 @@ def _bounds(indicator: Indicator) -> tuple[float | None, float | None]:
     return lower, upper
 
 
-def _applies_to(target: Target, tree: _Tree, own_targets: set[tuple[int, int, int]]) -> list[int]:
-    """The agencies a target is judged for (an agency's own target beats its kind's)."""
+def _applies_to(target: Target, tree: _Tree, year_targets: list[Target]) -> list[int]:
+    """The agencies a target is judged for: those it applies to by its scope, less those a
+    more specific target of the same indicator and year applies to."""
+    candidates = [(t.rule_scope, t.pk) for t in year_targets]
     if target.agency_id is not None:
-        return [target.agency_id] if target.agency_id in tree.parent_of else []
-    if target.agency_kind:
-        return [
-            pk
-            for pk in tree.by_kind.get(target.agency_kind, [])
-            if (target.indicator_id, target.year, pk) not in own_targets
-        ]
-    return list(tree.roots)
+        wanted = [target.agency_id] if target.agency_id in tree.parent_of else []
+    elif target.agency_kind:
+        wanted = tree.by_kind.get(target.agency_kind, [])
+    else:
+        wanted = list(tree.roots)
+    return [pk for pk in wanted if target_rules.choose(candidates, tree.facts[pk]) == target.pk]
+
+
+# Recent periods whose mean denominator weighs a ratio's coming periods.
+TYPICAL_PERIODS = 12
+
+
+def _year_total(target: Target, points: list[_Point], months: int) -> fc.YearTotal | None:
+    """The target's year as a function of its coming periods (None: judged on one period)."""
+    basis = target.rule_basis
+    if basis not in target_rules.SUMMED:
+        return None
+    indicator = target.indicator
+    first = fc.period_index(date(target.year, 1, 1), months)
+    last = fc.period_index(date(target.year, 12, 1), months)
+    latest = points[-1].period if points else first - 1
+    ahead = tuple(range(max(first, latest + 1), last + 1))
+    values = [
+        target_rules.Value(
+            p.period - first + 1, Decimal(repr(p.figure)), p.part.numerator, p.part.denominator
+        )
+        for p in points
+        if first <= p.period <= last
+    ]
+    recent = [p.part.denominator for p in points[-TYPICAL_PERIODS:]]
+    typical = sum(recent, Decimal(0)) / len(recent) if recent else None
+    parts = target_rules.projection_parts(
+        basis, values, ahead=len(ahead), factor=indicator.factor, typical_denominator=typical
+    )
+    if parts is None or parts.divisor == 0:
+        return None
+    return fc.YearTotal(float(parts.offset), float(parts.weight), float(parts.divisor), ahead)
 
 
 def _compute(targets: Iterable[Target], now: Any) -> list[Forecast]:
     tree = _tree()
     targets = list(targets)
-    own_targets = {
-        (t.indicator_id, t.year, t.agency_id) for t in targets if t.agency_id is not None
-    }
     by_indicator: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_indicator[target.indicator_id].append(target)
@@ -165,16 +212,20 @@ def _compute(targets: Iterable[Target], now: Any) -> list[Forecast]:
         months = MONTHS_PER_PERIOD.get(indicator.periodicity)
         if months is None:  # nine-month figures are cumulative over part of a year: no series
             continue
-        wanted = {t.pk: _applies_to(t, tree, own_targets) for t in indicator_targets}
+        wanted = {
+            t.pk: _applies_to(t, tree, [o for o in indicator_targets if o.year == t.year])
+            for t in indicator_targets
+        }
         agencies = {pk for pks in wanted.values() for pk in pks} | set(tree.roots)
         series = _series(indicator, agencies, tree)
-        national = [point for root in tree.roots for point in series.get(root, [])]
+        national = [(p.period, p.figure) for root in tree.roots for p in series.get(root, [])]
         lower, upper = _bounds(indicator)
         for target in indicator_targets:
             target_period = fc.period_index(date(target.year, 12, 1), months)
             for agency_id in wanted[target.pk]:
+                points = series.get(agency_id, [])
                 result = fc.forecast(
-                    series.get(agency_id, []),
+                    [(p.period, p.figure) for p in points],
                     target_value=float(target.value),
                     target_period=target_period,
                     direction=indicator.direction,
@@ -183,6 +234,7 @@ def _compute(targets: Iterable[Target], now: Any) -> list[Forecast]:
                     cumulative=indicator.cumulative,
                     national=None if agency_id in tree.roots else national,
                     period_months=months,
+                    total=_year_total(target, points, months),
                 )
                 rows.append(
                     Forecast(
@@ -227,9 +279,7 @@ def recompute_forecasts(*, acting_user: Any = None) -> RecomputeSummary:
         target_type="forecasting.forecast",
         data={"series": summary.series, "by_status": summary.by_status},
     )
-    from dxgov.dashboard import feed  # open dashboards redraw their bands on commit
-
-    feed.forecasts_changed()
+    signals.forecasts_recomputed(None)  # open dashboards redraw their bands on commit
     return summary
 
 

@@ -28,13 +28,20 @@ target machine: a nightly run over every indicator × agency with a backtest of 
 series would take hours. A test checks that this implementation reproduces statsmodels'
 forecasts for the same parameters.
 
+A target compared on a sum, an average or a ratio of sums over its year (indicators/targets.py)
+is judged on the year's figure, not on its last period: given a ``YearTotal`` (the year's
+figure as ``(offset + weight × Σ of the coming periods' values) ÷ divisor``), the model's joint
+prediction of the coming periods' sum replaces the one-period prediction (the line: the exact
+variance of a sum of Gaussian predictions; the damped model: the variance of the sum of its
+correlated h-step errors).
+
 ``tasks_at_risk`` judges directive tasks from plain facts (deadline, progress, last report).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -133,6 +140,30 @@ class Forecast:
     reason: str
 
 
+@dataclass(frozen=True)
+class YearTotal:
+    """The target's figure as a linear function of the periods still to come: ``(offset +
+    weight × Σ_{x in ahead} y_x) ÷ divisor`` (indicators.targets.projection_parts). ``ahead``
+    are the period indices to project (those of the target's year after the last point);
+    ``lower``/``upper`` bound one period's value (so the figure's bounds follow)."""
+
+    offset: float
+    weight: float
+    divisor: float
+    ahead: tuple[int, ...]
+
+    def of(self, total: float) -> float:
+        return (self.offset + self.weight * total) / self.divisor
+
+    def bounds(self, lower: float | None, upper: float | None) -> tuple[float | None, float | None]:
+        count = len(self.ahead)
+        low = None if lower is None else self.of(count * lower)
+        high = None if upper is None else self.of(count * upper)
+        if low is not None and high is not None and self.weight / self.divisor < 0:
+            low, high = high, low
+        return low, high
+
+
 def period_index(day: date, months: int = 1) -> int:
     """A running index of the period holding ``day`` (months per period: 1, 3, 6, 12)."""
     return (day.year * 12 + day.month - 1) // months
@@ -177,6 +208,14 @@ class _Line:
         sd = self.s * math.sqrt(1 + 1 / self.n + leverage)
         return _Prediction(mean, sd, self.dof)
 
+    def predict_sum(self, xs: Sequence[int]) -> _Prediction:
+        """Σ y_x over xs: k new errors plus the fitted line's error summed (exact)."""
+        k = len(xs)
+        offsets = sum(x - self.x_mean for x in xs)
+        mean = k * self.intercept + self.slope * sum(xs)
+        spread = k / self.n * k + (offsets**2 / self.sxx if self.sxx > 0 else 0.0)
+        return _Prediction(mean, self.s * math.sqrt(k + spread), self.dof)
+
 
 def _regular(xs: np.ndarray, ys: np.ndarray) -> np.ndarray | None:
     """The series on every period from first to last, gaps interpolated; None if too gappy."""
@@ -185,7 +224,8 @@ def _regular(xs: np.ndarray, ys: np.ndarray) -> np.ndarray | None:
     if length - len(xs) > MAX_GAP_SHARE * length:
         return None
     grid = np.arange(first, last + 1, dtype=float)
-    return np.interp(grid, xs, ys)
+    regular: np.ndarray = np.interp(grid, xs, ys)
+    return regular
 
 
 class _DampedPath:
@@ -242,6 +282,21 @@ class _Damped:
         c = self.alpha + self.beta * cumulative[:-1]
         sd = self.sigma * math.sqrt(1 + float(c @ c))
         return _Prediction(mean, sd, self.dof)
+
+    def predict_sum(self, xs: Sequence[int]) -> _Prediction:
+        """Σ y_x over xs. The h-step error is ε_h + Σ_{j<h} c_j ε_{h−j} (c_j = α + βφ_j), so the
+        sum's error weighs each future ε_i by [i ∈ H] + Σ_{h ∈ H, h > i} c_{h−i}."""
+        steps = sorted({max(round(x) - self.last_x, 1) for x in xs})
+        if not steps:
+            return _Prediction(0.0, 0.0, self.dof)
+        last = steps[-1]
+        cumulative = np.cumsum(self.phi ** np.arange(1, last + 1))  # φ_1 … φ_last
+        mean = sum(self.level + float(cumulative[h - 1]) * self.trend for h in steps)
+        c = np.concatenate(([1.0], self.alpha + self.beta * cumulative[:-1]))  # c_0 = 1
+        wanted = np.zeros(last + 1)
+        wanted[steps] = 1.0
+        weights = np.array([float(wanted[i:] @ c[: last + 1 - i]) for i in range(1, last + 1)])
+        return _Prediction(mean, self.sigma * math.sqrt(float(weights @ weights)), self.dof)
 
 
 _Model = _Line | _Damped
@@ -410,6 +465,7 @@ def forecast(
     cumulative: bool = False,
     national: Iterable[tuple[Period, float]] | None = None,
     period_months: int = 1,
+    total: YearTotal | None = None,
 ) -> Forecast:
     """Project ``points`` to ``target_period`` and judge the chance of meeting ``target_value``.
 
@@ -417,7 +473,9 @@ def forecast(
     with ``period_months`` months per period. ``lower``/``upper`` bound the indicator's valid
     values (0 and 100 for a percentage); a ``cumulative`` series never falls below its last
     value. ``national`` is the national series, used only when the agency's own is too short.
-    Non-finite values are ignored. Raises ValueError when ``lower`` exceeds ``upper``.
+    With ``total``, the figure judged is the target year's (a sum, an average, a ratio of sums)
+    rather than the value of its last period. Non-finite values are ignored. Raises ValueError
+    when ``lower`` exceeds ``upper``.
     """
     if lower is not None and upper is not None and lower > upper:
         raise ValueError("lower bound above upper bound")
@@ -432,32 +490,14 @@ def forecast(
     if n == 0:
         return _need_more(0, None)
     horizon = target_x - int(xs[-1])
-    floor_value = lower
+    floor_value, ceiling = lower, upper
     if cumulative:
         floor_value = float(ys[-1]) if lower is None else max(lower, float(ys[-1]))
     scale = float(np.abs(ys).max()) or 1.0
     target = float(target_value)
 
-    if horizon <= 0:
-        # The target period is already reported (or passed): judge the latest value by then.
-        known = xs <= target_x
-        if not known.any():
-            return _need_more(0, horizon)
-        value = float(ys[known][-1])
-        met = value >= target if direction == Direction.HIGHER else value <= target
-        probability = 1.0 if met else 0.0
-        return Forecast(
-            method=Method.OBSERVED,
-            status=status_for(probability),
-            projected=value,
-            low=value,
-            high=value,
-            probability=probability,
-            mape=None,
-            points=n,
-            horizon=horizon,
-            reason=_("The target period is already reported: judged on the reported value."),
-        )
+    if horizon <= 0 or (total is not None and not total.ahead):
+        return _observed(xs, ys, target_x, target, direction, horizon, total)
     if horizon > MAX_HORIZON:
         return _too_little(
             n,
@@ -471,8 +511,8 @@ def forecast(
         # Fit on scaled values (so that huge or tiny magnitudes stay well-conditioned).
         method, model, backtest = _choose(xs, ys / scale)
         mape = backtest.mape
-        scaled = model.predict(float(target_x))
         widen = max(1.0, min(backtest.spread_ratio, MAX_WIDEN))
+        scaled = model.predict(float(target_x)) if total is None else model.predict_sum(total.ahead)
         prediction = _Prediction(scaled.mean * scale, scaled.sd * scale * widen, scaled.dof)
         if method == Method.LINEAR:
             reason = _("Linear trend of %(count)d periods.") % {"count": n}
@@ -481,7 +521,7 @@ def forecast(
         if mape is not None:
             reason += " " + _("Backtest error %(mape)s%%.") % {"mape": f"{mape:.1f}"}
     else:
-        national_prediction = _national(xs, ys, target_x, national, period_months)
+        national_prediction = _national(xs, ys, target_x, national, period_months, total)
         if national_prediction is None:
             return _need_more(n, horizon)
         method, mape, prediction = Method.NATIONAL, None, national_prediction
@@ -492,12 +532,25 @@ def forecast(
             "scaled to its latest value.",
             n,
         ) % {"count": n}
+    if total is not None:
+        prediction = _Prediction(
+            total.of(prediction.mean),
+            abs(prediction.sd * total.weight / total.divisor),
+            prediction.dof,
+        )
+        floor_value, ceiling = total.bounds(lower, upper)
+        scale = max(scale, abs(prediction.mean))
+        reason += " " + ngettext(
+            "The year's figure adds %(count)d projected period to those reported.",
+            "The year's figure adds %(count)d projected periods to those reported.",
+            len(total.ahead),
+        ) % {"count": len(total.ahead)}
 
     half = prediction.sd * float(special.stdtrit(prediction.dof, 0.5 + LEVEL / 2))
-    projected = _clamp(prediction.mean, floor_value, upper)
-    low = _clamp(prediction.mean - half, floor_value, upper)
-    high = _clamp(prediction.mean + half, floor_value, upper)
-    probability = _probability(prediction, target, direction, floor_value, upper, scale)
+    projected = _clamp(prediction.mean, floor_value, ceiling)
+    low = _clamp(prediction.mean - half, floor_value, ceiling)
+    high = _clamp(prediction.mean + half, floor_value, ceiling)
+    probability = _probability(prediction, target, direction, floor_value, ceiling, scale)
     if not _finite(projected, low, high, probability):
         return _too_little(n, horizon, _("The series cannot be projected (values out of range)."))
     probability = min(1.0, max(0.0, probability))
@@ -515,14 +568,49 @@ def forecast(
     )
 
 
+def _observed(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    target_x: int,
+    target: float,
+    direction: Direction,
+    horizon: int,
+    total: YearTotal | None,
+) -> Forecast:
+    """The target period is already reported (or passed): judge the figure reported by then."""
+    if total is not None:
+        value = total.of(0.0)
+    else:
+        known = xs <= target_x
+        if not known.any():
+            return _need_more(0, horizon)
+        value = float(ys[known][-1])
+    met = value >= target if direction == Direction.HIGHER else value <= target
+    probability = 1.0 if met else 0.0
+    return Forecast(
+        method=Method.OBSERVED,
+        status=status_for(probability),
+        projected=value,
+        low=value,
+        high=value,
+        probability=probability,
+        mape=None,
+        points=len(xs),
+        horizon=horizon,
+        reason=_("The target period is already reported: judged on the reported value."),
+    )
+
+
 def _national(
     xs: np.ndarray,
     ys: np.ndarray,
     target_x: int,
     national: Iterable[tuple[Period, float]] | None,
     months: int,
+    total: YearTotal | None = None,
 ) -> _Prediction | None:
-    """The national series' relative change from the agency's last period, on the agency's level.
+    """The national series' relative change from the agency's last period, on the agency's level
+    (at the target period, or summed over the year's coming periods with ``total``).
 
     None when there is no national series of MIN_POINTS, or its level at the anchor is not
     positive (a relative change from zero or below means nothing).
@@ -541,7 +629,7 @@ def _national(
         anchor = model.predict(anchor_x).mean
     if not anchor > 0:
         return None
-    at_target = model.predict(float(target_x))
+    at_target = model.predict(float(target_x)) if total is None else model.predict_sum(total.ahead)
     last = float(ys[-1])
     factor = last / anchor
     return _Prediction(
@@ -646,6 +734,7 @@ __all__ = [
     "TaskFacts",
     "TaskRisk",
     "TaskRiskCode",
+    "YearTotal",
     "forecast",
     "period_index",
     "status_for",

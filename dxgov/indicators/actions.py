@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.models import Role
 from dxgov.audit.models import EventType
 from dxgov.audit.record import changes, record
+from dxgov.core.roles import CENTRAL_ROLES, Role
+from dxgov.indicators import targets as target_rules
 from dxgov.indicators.models import (
     Disaggregation,
     Indicator,
@@ -26,15 +27,16 @@ from dxgov.indicators.models import (
     Periodicity,
     Source,
     Target,
+    TargetBasis,
     TargetRevision,
+    TargetScope,
     TargetState,
     ValidationRule,
     ValueType,
 )
-from dxgov.orgunits.models import Agency, AgencyKind
-from dxgov.reporting.validation import CrossRule, check_cross_rule
+from dxgov.indicators.validation import CrossRule, check_cross_rule
+from dxgov.orgunits.models import Agency, AgencyKind, Level
 
-CATALOGUE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_DECIMALS = 6
 
 
@@ -43,7 +45,7 @@ class TargetLocked(ValidationError):
 
 
 def require_catalogue_role(user: Any) -> None:
-    if user is None or Role(user.role) not in CATALOGUE_ROLES:
+    if user is None or Role(user.role) not in CENTRAL_ROLES:
         raise PermissionDenied(
             _("Only central coordinators and administrators maintain indicators and targets.")
         )
@@ -56,6 +58,7 @@ class IndicatorInput:
     value_type: str
     owner: Agency
     name_en: str = ""
+    short_name: str = ""  # as charts write it; blank: from the name by rule (Indicator.label)
     definition: str = ""
     unit: str = ""
     factor: int = 1
@@ -102,6 +105,7 @@ def _indicator_fields(data: IndicatorInput) -> dict[str, Any]:
         "code": data.code.strip(),
         "name": data.name.strip(),
         "name_en": data.name_en.strip(),
+        "short_name": data.short_name.strip(),
         "definition": data.definition.strip(),
         "unit": data.unit.strip(),
         "value_type": data.value_type,
@@ -236,6 +240,73 @@ def _check_milestones(milestones: dict[int, Decimal]) -> dict[int, Decimal]:
     return checked
 
 
+def _check_scope_and_basis(
+    indicator: Indicator,
+    agency: Agency | None,
+    agency_kind: str,
+    agency_level: str,
+    scope: str | None,
+    aggregation: str | None,
+) -> tuple[str, str]:
+    """The target's scope and basis, stated or derived, checked against each other."""
+    if agency is not None and agency_kind:
+        raise ValidationError({"agency_kind": _("Either one agency or a kind of agency.")})
+    if agency_kind and agency_kind not in AgencyKind.values:
+        raise ValidationError({"agency_kind": _("Unknown kind of agency.")})
+    if agency_level and agency_level not in Level.values:
+        raise ValidationError({"agency_level": _("Unknown administrative level.")})
+    if agency_level and not agency_kind:
+        raise ValidationError(
+            {"agency_level": _("A level narrows a kind of agency: choose the kind too.")}
+        )
+    if scope is None:
+        scope = (
+            TargetScope.AGENCY
+            if agency is not None
+            else TargetScope.EACH
+            if agency_kind
+            else TargetScope.NATIONAL
+        )
+    if scope not in TargetScope.values:
+        raise ValidationError({"scope": _("Unknown scope.")})
+    if (scope == TargetScope.AGENCY) != (agency is not None) or (
+        (scope == TargetScope.EACH) != bool(agency_kind)
+    ):
+        raise ValidationError(
+            {
+                "scope": _(
+                    "The scope does not match: one agency needs the agency, each agency of a "
+                    "kind needs the kind, the nation needs neither."
+                )
+            }
+        )
+    if aggregation is None or aggregation == "":
+        aggregation = target_rules.unstated_basis(cumulative=indicator.cumulative).value
+    if aggregation not in TargetBasis.values:
+        raise ValidationError({"aggregation": _("Unknown basis.")})
+    if aggregation == TargetBasis.CUMULATIVE and not indicator.cumulative:
+        raise ValidationError(
+            {"aggregation": _("Only a cumulative indicator has a cumulative-to-date target.")}
+        )
+    if aggregation == TargetBasis.RATIO_OF_SUMS and indicator.value_type != ValueType.RATIO:
+        raise ValidationError(
+            {"aggregation": _("Σ numerators ÷ Σ denominators is the basis of a ratio only.")}
+        )
+    if indicator.value_type == ValueType.RATIO and aggregation in (
+        TargetBasis.SUM,
+        TargetBasis.AVERAGE,
+    ):
+        raise ValidationError(
+            {
+                "aggregation": _(
+                    "A ratio's values are neither added up nor averaged: its year is "
+                    "Σ numerators ÷ Σ denominators."
+                )
+            }
+        )
+    return str(scope), str(aggregation)
+
+
 @transaction.atomic
 def set_target(
     *,
@@ -247,20 +318,35 @@ def set_target(
     agency_kind: str = "",
     milestones: dict[int, Decimal] | None = None,
     basis: str = "",
+    aggregation: str | None = None,
+    agency_level: str = "",
+    scope: str | None = None,
 ) -> Target:
-    """Create or change a draft target (an approved one goes through revise_target)."""
+    """Create or change a draft target (an approved one goes through revise_target).
+
+    `basis` names the document the target comes from; `aggregation` is how the year's figure
+    compared with it is made (TargetBasis; unstated: the value at the end of the year, or to
+    date for a cumulative indicator); `scope` is whom it is judged for (TargetScope; unstated:
+    the agency given, else each agency of the kind given — of `agency_level` when set — else
+    the nation).
+    """
     require_catalogue_role(acting_user)
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("A target year between 2000 and 2100.")})
-    if agency is not None and agency_kind:
-        raise ValidationError({"agency_kind": _("Either one agency or a kind of agency.")})
-    if agency_kind and agency_kind not in AgencyKind.values:
-        raise ValidationError({"agency_kind": _("Unknown kind of agency.")})
+    scope, aggregation = _check_scope_and_basis(
+        indicator, agency, agency_kind, agency_level, scope, aggregation
+    )
     value = _decimal(value, "value")
     checked = _check_milestones(milestones or {})
     existing = (
         Target.objects.select_for_update()
-        .filter(indicator=indicator, agency=agency, agency_kind=agency_kind, year=year)
+        .filter(
+            indicator=indicator,
+            agency=agency,
+            agency_kind=agency_kind,
+            agency_level=agency_level,
+            year=year,
+        )
         .first()
     )
     if existing is not None and existing.state == TargetState.APPROVED:
@@ -275,17 +361,22 @@ def set_target(
             indicator=indicator,
             agency=agency,
             agency_kind=agency_kind,
+            agency_level=agency_level,
+            scope=scope,
             year=year,
             value=value,
+            aggregation=aggregation,
             basis=basis.strip(),
         )
         old: dict[str, Any] = {}
     else:
         target = existing
-        old = {"value": target.value, "basis": target.basis}
+        old = {"value": target.value, "basis": target.basis, "aggregation": target.aggregation}
         target.value = value
         target.basis = basis.strip()
-        target.save(update_fields=["value", "basis"])
+        target.aggregation = aggregation
+        target.scope = scope
+        target.save(update_fields=["value", "basis", "aggregation", "scope"])
     target.milestones.all().delete()
     Milestone.objects.bulk_create(
         [Milestone(target=target, quarter=q, value=v) for q, v in sorted(checked.items())]
@@ -299,7 +390,11 @@ def set_target(
             "indicator": indicator.code,
             "year": year,
             "agency": agency.code if agency else agency_kind or "national",
-            "changes": changes(old, {"value": value, "basis": target.basis}),
+            "level": agency_level,
+            "scope": scope,
+            "changes": changes(
+                old, {"value": value, "basis": target.basis, "aggregation": aggregation}
+            ),
             "milestones": {str(q): str(v) for q, v in sorted(checked.items())},
         },
     )

@@ -15,7 +15,16 @@ class NotificationKind(models.TextChoices):
     REPORT_DUE_SOON = "report_due_soon", _("Report due soon")
     REPORT_LATE = "report_late", _("Report late")
     REPORT_STEP = "report_step", _("Report status changed")
+    REPORTS_MISSING = "reports_missing", _("Reports not received")
+    COORDINATOR_DIGEST = "coordinator_digest", _("Daily digest for coordinators")
     WARNING_DIGEST = "warning_digest", _("Weekly early-warning digest")
+    DISBURSEMENT_DUE = "disbursement_due", _("Weekly disbursement figures due")
+    DISBURSEMENT_LATE = "disbursement_late", _("Weekly disbursement figures missing")
+    PROGRAMME_STEP = "programme_step", _("Programme review step")
+    SESSION_INVITATION = "session_invitation", _("Invitation to a committee session")
+    BALLOT_OPENED = "ballot_opened", _("Opinion ballot to answer")
+    BALLOT_DUE_SOON = "ballot_due_soon", _("Opinion ballot due soon")
+    BALLOT_OVERDUE = "ballot_overdue", _("Opinion ballot not answered by its deadline")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

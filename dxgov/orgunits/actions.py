@@ -9,10 +9,10 @@ from django.db import transaction
 
 from dxgov.audit.models import EventType
 from dxgov.audit.record import changes, record
+from dxgov.core.text import fold
 from dxgov.orgunits import agencies as agency_data
 from dxgov.orgunits import registry, source
 from dxgov.orgunits.models import Agency, OrgUnit, Succession
-from dxgov.orgunits.text import fold
 
 _LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
 _UNIT_FIELDS = (
@@ -29,6 +29,7 @@ _UNIT_FIELDS = (
 _AGENCY_FIELDS = (
     "name",
     "name_en",
+    "short_name",
     "kind",
     "parent_id",
     "orgunit_id",
@@ -154,6 +155,7 @@ def _sync_agencies(
         values = {
             "name": rec.name,
             "name_en": rec.name_en,
+            "short_name": rec.short_name,
             "kind": rec.kind,
             "parent_id": ids[rec.parent] if rec.parent else None,
             "orgunit_id": unit_ids[rec.orgunit] if rec.orgunit else None,

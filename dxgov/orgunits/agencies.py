@@ -9,7 +9,7 @@ from the unit registry, so they follow it when it changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dxgov.orgunits.registry import (
@@ -36,6 +36,71 @@ class AgencyRecord:
     valid_from: date | None = None
     valid_to: date | None = None
     successor: str | None = None
+    short_name: str = ""  # as charts and tables write it ("TP Hồ Chí Minh", "Bộ KH&CN")
+
+
+# Short names the press and official tables use, where the rule below does not give them.
+SHORT_NAMES = {
+    "CP": "Chính phủ",
+    "NHNN": "NHNN",
+    "TTCP": "TTCP",
+    "VPCP": "VPCP",
+    "UBDT": "UBDT",
+}
+
+# The usual abbreviations of the longer field names in agencies' names ("Bộ KH&CN").
+_FIELDS_SHORT = (
+    ("Khoa học và Công nghệ", "KH&CN"),
+    ("Giáo dục và Đào tạo", "GD&ĐT"),
+    ("Nông nghiệp và Môi trường", "NN&MT"),
+    ("Nông nghiệp và Phát triển nông thôn", "NN&PTNT"),
+    ("Văn hóa, Thể thao và Du lịch", "VHTTDL"),
+    ("Dân tộc và Tôn giáo", "DT&TG"),
+    ("Lao động - Thương binh và Xã hội", "LĐ-TB&XH"),
+    ("Kế hoạch và Đầu tư", "KH&ĐT"),
+    ("Tài nguyên và Môi trường", "TN&MT"),
+    ("Thông tin và Truyền thông", "TT&TT"),
+    ("Giao thông vận tải", "GTVT"),
+)
+_COMMITTEE = "Ủy ban nhân dân "
+# How a unit's kind is written in a short name: a province by its name alone, a city as "TP".
+_PLACE_KINDS = (
+    ("tỉnh ", ""),
+    ("thành phố ", "TP "),
+    ("xã ", "Xã "),
+    ("phường ", "Phường "),
+    ("đặc khu ", "Đặc khu "),
+)
+
+
+def _place(text: str) -> str:
+    """ "tỉnh Phú Thọ" → "Phú Thọ", "thành phố Hồ Chí Minh" → "TP Hồ Chí Minh"."""
+    lowered = text[:1].lower() + text[1:]
+    for prefix, shown in _PLACE_KINDS:
+        if lowered.startswith(prefix):
+            return shown + lowered[len(prefix) :]
+    return text
+
+
+def short_agency_name(name: str, code: str = "") -> str:
+    """An agency's short name by rule, as charts and tables write it: a People's Committee by
+    its place ("Phú Thọ", "TP Hồ Chí Minh", "Xã Hy Cương"), a ministry or department with the
+    usual abbreviation of its field ("Bộ KH&CN", "Sở KH&CN Phú Thọ"); a name the rule does not
+    know is returned as it is."""
+    if code in SHORT_NAMES:
+        return SHORT_NAMES[code]
+    if name.startswith(_COMMITTEE):
+        return _place(name[len(_COMMITTEE) :])
+    short = name
+    for field_name, abbreviation in _FIELDS_SHORT:
+        short = short.replace(field_name, abbreviation)
+    short = short.replace("Văn phòng Ủy ban nhân dân", "VP UBND")
+    for prefix, shown in _PLACE_KINDS[:2]:
+        marker = f" {prefix}"
+        if marker in short:
+            head, _sep, place = short.partition(marker)
+            return f"{head} {shown}{place}".replace("  ", " ")
+    return short
 
 
 # code, Vietnamese name, English name, formed on 1 Mar 2025 (True) or continuing (False)
@@ -129,7 +194,17 @@ def central_agencies() -> list[AgencyRecord]:
     records = [AgencyRecord(GOVERNMENT, "Chính phủ", "The Government", "government", None)]
     for code, name, name_en, is_new in _MINISTRIES:
         start = RESTRUCTURE_2025 if is_new else None
-        records.append(AgencyRecord(code, name, name_en, "ministry", GOVERNMENT, valid_from=start))
+        records.append(
+            AgencyRecord(
+                code,
+                name,
+                name_en,
+                "ministry",
+                GOVERNMENT,
+                valid_from=start,
+                short_name=short_agency_name(name, code),
+            )
+        )
     for code, name, name_en, successor in _FORMER_MINISTRIES:
         records.append(
             AgencyRecord(
@@ -184,7 +259,7 @@ def territorial_agencies(
                     successor=province_committee_code(successor[1]),
                 )
             )
-    return records
+    return [replace(r, short_name=short_agency_name(r.name, r.code)) for r in records]
 
 
 def _of(unit: UnitRecord) -> str:

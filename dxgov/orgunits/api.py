@@ -6,12 +6,13 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.params.functions import Query as QueryParam
 from pydantic import Field
 
-from dxgov.accounts.access import access_agency, access_agency_for_change, in_scope
-from dxgov.api import BadRequest
+from dxgov.core.errors import BadRequest
 from dxgov.core.limits import MAX_PAGE
 from dxgov.orgunits import actions
+from dxgov.orgunits.access import access_agency, access_agency_for_change, in_scope
 from dxgov.orgunits.dates import BadDate, parse_on
 from dxgov.orgunits.lookup import predecessors, successors, unit_on
 from dxgov.orgunits.models import Agency, AgencyKind, Level, OrgUnit
@@ -55,7 +56,7 @@ class UnitPage(Schema):
 
 class UnitFilter(Schema):
     level: Level | None = None
-    on: str | None = Field(None, description="Date YYYY-MM-DD; today if absent")
+    on: str | None = Field(None, max_length=10, description="Date YYYY-MM-DD; today if absent")
     q: str | None = Field(None, max_length=100, description="Name, with or without accents")
     parent: str | None = Field(None, max_length=5, description="Parent unit code")
     page: int = Field(1, ge=1, le=MAX_PAGE)
@@ -113,7 +114,9 @@ def list_orgunits(request: HttpRequest, filters: Query[UnitFilter]) -> UnitPage:
 
 
 @router.get("/orgunits/{code}", response=UnitDetailOut, summary="One unit on a date, with history")
-def get_orgunit(request: HttpRequest, code: str, on: str | None = None) -> UnitDetailOut:
+def get_orgunit(
+    request: HttpRequest, code: str, on: str | None = QueryParam(None, max_length=10)
+) -> UnitDetailOut:
     unit = unit_on(code, _on(on))
     return UnitDetailOut(
         **_unit_out(unit).dict(),
@@ -142,7 +145,7 @@ class AgencyDetailOut(AgencyOut):
 
 class AgencyFilter(Schema):
     kind: AgencyKind | None = None
-    on: str | None = None
+    on: str | None = Field(None, max_length=10, description="Date YYYY-MM-DD; today if absent")
     q: str | None = Field(None, max_length=100)
     parent: str | None = Field(None, max_length=32)
     page: int = Field(1, ge=1, le=MAX_PAGE)

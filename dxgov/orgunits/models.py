@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dxgov.orgunits.text import fold
+from dxgov.core.text import fold
+from dxgov.orgunits.agencies import short_agency_name
 
 
 class Level(models.TextChoices):
@@ -118,6 +119,8 @@ class Agency(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=255)
     name_en = models.CharField(max_length=255, blank=True)
+    # As charts and tables write it ("TP Hồ Chí Minh", "Bộ KH&CN"); blank: by rule (`label`).
+    short_name = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -149,6 +152,11 @@ class Agency(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def label(self) -> str:
+        """The short name ("Phú Thọ", "Bộ KH&CN"): as given, else by rule from the name."""
+        return self.short_name or short_agency_name(self.name, self.code)
 
     def contains(self, other: Agency) -> bool:
         return other.path.startswith(self.path)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dxgov.accounts.access import access_agency, access_agency_for_change, in_scope
+from dxgov.core.roles import CHANGE_ROLES, role_of
 from dxgov.orgunits import actions
+from dxgov.orgunits.access import access_agency, access_agency_for_change, in_scope
 from dxgov.orgunits.dates import BadDate, parse_on
 from dxgov.orgunits.lookup import predecessors, successors, unit_on
 from dxgov.orgunits.models import Agency, AgencyKind, Level, OrgUnit
@@ -23,7 +24,7 @@ SEARCH_LIMIT = 50
 
 def _on(request: HttpRequest) -> date:
     try:
-        return parse_on(request.GET.get("on"), timezone.localdate())
+        return parse_on(request.GET.get("on"), timezone.localdate(), typed=True)
     except BadDate as exc:
         raise BadRequest(str(exc)) from None
 
@@ -111,6 +112,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "agency": agency,
         "in_scope": visible,
+        "may_change": visible and role_of(request.user) in CHANGE_ROLES,
         "staff": agency.users.filter(is_active=True).order_by("username") if visible else [],
         "predecessors": agency.predecessors.order_by("name"),
         "child_count": agency.children.count(),

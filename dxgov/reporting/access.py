@@ -17,20 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import in_scope, scoped
-from dxgov.accounts.models import Role
+from dxgov.core.roles import CENTRAL_ROLES, Role, role_of
+from dxgov.orgunits.access import in_scope, scoped
 from dxgov.orgunits.models import Agency
 from dxgov.reporting.models import Report, ReportDefinition, ReportQuerySet
 
 ENTRY_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})
 APPROVE_ROLES = frozenset({Role.ADMIN, Role.LEADER})
-CENTRAL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-
-
-def role_of(user: Any) -> Role | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return Role(user.role)
 
 
 def reports_for(user: Any) -> ReportQuerySet:

@@ -9,7 +9,6 @@ and Excel uploads (`source` says which). Every changed value is one audit event 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -22,19 +21,23 @@ from django.utils.translation import gettext as _
 
 from dxgov.audit.models import EventType
 from dxgov.audit.record import Entry, record, record_many
+from dxgov.core.errors import TransitionNotAllowed
+from dxgov.core.models import Holiday
+from dxgov.core.roles import is_central
 from dxgov.indicators.models import Indicator, Periodicity
+from dxgov.indicators.validation import Finding
 from dxgov.orgunits.models import Agency
-from dxgov.reporting import access, entry, periods, workflow
+from dxgov.reporting import access, entry, jobs, periods, signals, workflow
+from dxgov.reporting.entry import ValueInput as ValueInput  # the callers' type, defined by the form
 from dxgov.reporting.models import (
     DataValue,
     FormField,
-    Holiday,
     Report,
     ReportDefinition,
     ReportKind,
     ReportStatus,
 )
-from dxgov.reporting.validation import Finding
+from dxgov.reporting.schedule import due_date_of
 
 
 class ValuesRefused(ValidationError):
@@ -60,22 +63,6 @@ class WrongPeriod(ValidationError):
 
 
 @dataclass
-class ValueInput:
-    """One value as typed (text) with what the form saw: its version and a comment."""
-
-    indicator_code: str
-    value: str | None = None
-    numerator: str | None = None
-    denominator: str | None = None
-    comment: str = ""
-    # The version the form was opened on; None: the value did not exist then.
-    # `check_version=False` (API and Excel imports without versions) overwrites on purpose.
-    version: int | None = None
-    check_version: bool = True
-    category: str = ""
-
-
-@dataclass
 class SaveOutcome:
     report: Report | None
     findings: dict[str, list[Finding]] = field(default_factory=dict)
@@ -87,23 +74,6 @@ class SaveOutcome:
 
 
 # --- periods and deadlines ------------------------------------------------------------------
-
-
-def holidays_for(years: Iterable[int]) -> set[date]:
-    """Statutory holidays of those years, plus configured days off, minus declared working days."""
-    days: set[date] = set()
-    years = list(years)
-    for year in years:
-        # Outside the built-in tables, only the configured holidays count.
-        with contextlib.suppress(periods.HolidayYearNotCovered):
-            days |= set(periods.vietnam_public_holidays(year))
-    extra = Holiday.objects.filter(day__year__in=years)
-    for holiday in extra:
-        if holiday.working:
-            days.discard(holiday.day)
-        else:
-            days.add(holiday.day)
-    return days
 
 
 def parse_period_for(definition: ReportDefinition, code: str) -> periods.Period:
@@ -119,12 +89,6 @@ def parse_period_for(definition: ReportDefinition, code: str) -> periods.Period:
             }
         )
     return period
-
-
-def due_date_of(definition: ReportDefinition, period: periods.Period) -> date:
-    end = period.cutoff_end
-    holidays = holidays_for({end.year, end.year + 1})
-    return periods.due_date(period, definition.due_working_days, holidays)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -188,8 +152,8 @@ def _save_values(
     findings, parsed = form.check(inputs)
     for item in inputs:
         current = form.stored.get(item.indicator_code)
-        if not item.check_version or item.indicator_code not in form.by_code:
-            continue
+        if not item.check_version or item.indicator_code not in parsed:
+            continue  # not checked, or nothing asked of it (its stored figure stays)
         seen = item.version
         stored_version = current.version if current is not None else None
         if seen != stored_version and parsed.get(item.indicator_code) != form.stored_parsed(
@@ -200,6 +164,7 @@ def _save_values(
             )
     if entry.blocks(findings):
         raise ValuesRefused(findings)
+    entries: list[Entry] = []
     if report is None:
         report = Report.objects.create(
             definition=definition,
@@ -207,13 +172,18 @@ def _save_values(
             period=period.code,
             due_date=due_date_of(definition, period),
         )
+        # The report's own row is audited too (audit_state.py): its creation is an event.
+        entries.append(_opened_entry(report, definition, agency))
     outcome = SaveOutcome(report=report, findings=findings)
+    # Inputs that asked nothing (a blank row of a form) leave their figure as it is.
+    outcome.unchanged.extend(
+        dict.fromkeys(i.indicator_code for i in inputs if i.indicator_code not in parsed)
+    )
     now = timezone.now()
     comments = {item.indicator_code: item.comment.strip() for item in inputs}
     created: list[DataValue] = []
     updated: list[DataValue] = []
     deleted: list[int] = []
-    entries: list[Entry] = []
     for code, new in parsed.items():
         indicator = form.by_code[code]
         stored = form.stored.get(code)
@@ -222,11 +192,13 @@ def _save_values(
         if stored is not None and old == new and stored.comment == comment:
             outcome.unchanged.append(code)
             continue
-        if new is None:
-            if stored is not None:
-                deleted.append(stored.pk)
-                outcome.deleted.append(code)
-                entries.append(_value_entry(report, indicator, None, old, None, comment, source))
+        if new is None:  # an explicit clear (validation.Intent.CLEAR)
+            if stored is None:
+                outcome.unchanged.append(code)
+                continue
+            deleted.append(stored.pk)
+            outcome.deleted.append(code)
+            entries.append(_value_entry(report, indicator, None, old, None, comment, source))
             continue
         fields = entry.value_fields(indicator, new)
         if stored is None:
@@ -275,6 +247,21 @@ UPDATED_FIELDS = [
     "updated_by",
     "updated_at",
 ]
+
+
+def _opened_entry(report: Report, definition: ReportDefinition, agency: Agency) -> Entry:
+    return Entry(
+        event_type=EventType.REPORT_CREATED,
+        target_type=report._meta.label_lower,
+        target_id=str(report.pk),
+        agency_id=agency.pk,
+        data={
+            "definition": definition.code,
+            "agency": agency.code,
+            "period": report.period,
+            "due_date": report.due_date,
+        },
+    )
 
 
 def _value_entry(
@@ -327,9 +314,11 @@ def _step(
             report.status, step, requires_acceptance=report.definition.requires_acceptance
         )
     except workflow.StepNotAllowed as exc:
-        raise ValidationError(
+        raise TransitionNotAllowed(
             _("A report that is %(status)s cannot be %(step)s.")
-            % {"status": report.get_status_display().lower(), "step": _step_label(step)}
+            % {"status": report.get_status_display().lower(), "step": _step_label(step)},
+            current=report.status,
+            action=step.value,
         ) from exc
     old = report.status
     report.status = status
@@ -358,11 +347,7 @@ def _step(
         },
         reason=reason,
     )
-    from dxgov.dashboard import feed  # open dashboards hear of it on commit
-
-    feed.report_changed(report)
-    from dxgov.reporting import jobs
-
+    signals.report_changed(report)  # open dashboards hear of it on commit
     if at is None:  # a step recorded after the fact (history) tells no one now
         transaction.on_commit(lambda: jobs.announce_step(report.pk, step.value))
     return report
@@ -468,7 +453,7 @@ def reopen_report(*, acting_user: Any, report: Report, reason: str) -> Report:
 
 
 def _require_central(user: Any) -> None:
-    if access.role_of(user) not in access.CENTRAL_ROLES:
+    if not is_central(user):
         raise PermissionDenied(_("Only central coordinators and administrators set the regime."))
 
 

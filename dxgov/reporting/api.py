@@ -12,18 +12,19 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pydantic
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from dxgov.accounts.access import access_agency, agencies_in_scope
 from dxgov.accounts.models import User
-from dxgov.api import BadRequest, api
+from dxgov.core.errors import BadRequest
 from dxgov.core.limits import could_be_id
+from dxgov.core.text import nfc, nfc_deep
 from dxgov.indicators.models import Indicator
+from dxgov.orgunits.access import access_agency, agencies_in_scope
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions, imports, periods, series_query, workflow
 from dxgov.reporting.access import access_definition, reports_for
@@ -32,6 +33,7 @@ from dxgov.reporting.models import (
     Report,
     ReportDefinition,
 )
+from dxgov.reporting.schedule import completeness_of, current_period, due_date_of
 from dxgov.reporting.schemas import (
     AgencyRef,
     CompletenessFilter,
@@ -44,19 +46,18 @@ from dxgov.reporting.schemas import (
     IndicatorFilter,
     IndicatorOut,
     InvalidInputOut,
-    ReasonIn,
     ReportDefinitionOut,
     ReportDetailOut,
     ReportFilter,
     ReportOut,
     ReportPage,
+    ReportReasonIn,
     SeriesFilter,
     SeriesOut,
     SeriesPointOut,
     ValueOut,
     ValueResultOut,
 )
-from dxgov.reporting.views import completeness_of, current_period
 
 router = Router(tags=["reporting"])
 
@@ -168,7 +169,7 @@ def get_completeness(
         definition=definition.code,
         period=period.code,
         period_label=period.label_vi,
-        due_date=actions.due_date_of(definition, period),
+        due_date=due_date_of(definition, period),
         expected=stats.expected,
         sent=stats.sent,
         on_time=stats.on_time,
@@ -277,29 +278,17 @@ def get_report(request: HttpRequest, report_id: int) -> ReportDetailOut:
 def _step(request: HttpRequest, report_id: int, step: workflow.Step, reason: str = "") -> Any:
     report = _report(request, report_id)
     user = _user(request)
-    try:
-        if step == workflow.Step.SUBMIT:
-            actions.submit_report(acting_user=user, report=report)
-        elif step == workflow.Step.APPROVE:
-            actions.approve_report(acting_user=user, report=report)
-        elif step == workflow.Step.ACCEPT:
-            actions.accept_report(acting_user=user, report=report)
-        elif step == workflow.Step.RETURN:
-            actions.return_report(acting_user=user, report=report, reason=reason)
-        else:
-            actions.reopen_report(acting_user=user, report=report, reason=reason)
-    except ValidationError as exc:
-        possible = workflow.steps_from(
-            report.status, requires_acceptance=report.definition.requires_acceptance
-        )
-        if step not in possible:
-            # The report's status does not allow this step: a conflict with its state.
-            return api.create_response(
-                request,
-                {"message": " ".join(exc.messages), "status": report.status, "step": step.value},
-                status=409,
-            )
-        raise
+    # A step the report's status does not allow raises TransitionNotAllowed: 409 (dxgov/api.py).
+    if step == workflow.Step.SUBMIT:
+        actions.submit_report(acting_user=user, report=report)
+    elif step == workflow.Step.APPROVE:
+        actions.approve_report(acting_user=user, report=report)
+    elif step == workflow.Step.ACCEPT:
+        actions.accept_report(acting_user=user, report=report)
+    elif step == workflow.Step.RETURN:
+        actions.return_report(acting_user=user, report=report, reason=reason)
+    else:
+        actions.reopen_report(acting_user=user, report=report, reason=reason)
     return _detail(_report(request, report_id))
 
 
@@ -338,7 +327,7 @@ def accept(request: HttpRequest, report_id: int) -> Any:
     response=WORKFLOW_RESPONSES,
     summary="Return a report with the reason (its leader, or the receiving agency)",
 )
-def return_(request: HttpRequest, report_id: int, payload: ReasonIn) -> Any:
+def return_(request: HttpRequest, report_id: int, payload: ReportReasonIn) -> Any:
     return _step(request, report_id, workflow.Step.RETURN, payload.reason)
 
 
@@ -347,7 +336,7 @@ def return_(request: HttpRequest, report_id: int, payload: ReasonIn) -> Any:
     response=WORKFLOW_RESPONSES,
     summary="Reopen an approved or accepted report with the reason (coordinators)",
 )
-def reopen(request: HttpRequest, report_id: int, payload: ReasonIn) -> Any:
+def reopen(request: HttpRequest, report_id: int, payload: ReportReasonIn) -> Any:
     return _step(request, report_id, workflow.Step.REOPEN, payload.reason)
 
 
@@ -373,13 +362,16 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 IMPORT_DESCRIPTION = """\
 Values for one agency's report of one period, saved all-or-nothing through the same checks as
 the web form (DHIS2's dataValueSets). Figures are text as a person types them (`1234`,
-`1.234,5`, `Có`); a ratio sends `numerator` and `denominator`. A value sent with the `version`
-you read is refused as a conflict (409) if it changed since; without a version it overwrites.
+`1.234,5`, `Có`); a ratio sends `numerator` and `denominator`, any other indicator `value`:
+a part of the other shape is refused (422, the finding names the field), never ignored. A
+value sent with the `version` you read is refused as a conflict (409) if it changed since;
+without a version it overwrites. A stored value is removed only by `"clear": true` (with no
+figure); an item with neither a figure nor `clear` is refused.
 
 Also accepted: `Content-Type: text/csv` with a header line
-`definition,agency,period,indicator,value,numerator,denominator,comment,version`; rows are
-grouped by definition, agency and period, and each group is saved all-or-nothing (a dry run:
-`?dry_run=true`).
+`definition,agency,period,indicator,value,numerator,denominator,comment,version` (and an
+optional `clear` column: `true` or `false`); rows are grouped by definition, agency and
+period, and each group is saved all-or-nothing (a dry run: `?dry_run=true`).
 
 Answers: 200 with the import summary when every group was saved (or checked, in a dry run);
 422 with the summary when a rule refused some values (their findings say why); 409 when a
@@ -397,6 +389,8 @@ def _json_groups(request: HttpRequest) -> tuple[list[imports.ValueGroup], bool]:
                 for e in exc.errors()
             ]
         ) from exc
+    # The body is decoded here, not by the API's parser: its text in NFC all the same.
+    payload = DataValueSetIn.model_validate(nfc_deep(payload.model_dump()))
     group = imports.ValueGroup(payload.definition, payload.agency, payload.period)
     group.items = [
         imports.ValueItem(
@@ -406,6 +400,7 @@ def _json_groups(request: HttpRequest) -> tuple[list[imports.ValueGroup], bool]:
             denominator=v.denominator,
             comment=v.comment,
             version=v.version,
+            clear=v.clear,
         )
         for v in payload.values
     ]
@@ -478,7 +473,7 @@ def import_datavalues(request: HttpRequest, dry_run: bool = False) -> Any:
     content_type = request.content_type or ""
     if content_type == "text/csv":
         try:
-            text = request.body.decode("utf-8")
+            text = nfc(request.body.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise BadRequest(_("Send the CSV as UTF-8 text.")) from exc
         groups = imports.csv_groups(text)
@@ -486,11 +481,7 @@ def import_datavalues(request: HttpRequest, dry_run: bool = False) -> Any:
         groups, body_dry_run = _json_groups(request)
         dry_run = dry_run or body_dry_run
     else:
-        return api.create_response(
-            request,
-            {"message": _("Send application/json or text/csv.")},
-            status=415,
-        )
+        raise HttpError(415, _("Send application/json or text/csv."))
     summary = imports.import_values(acting_user=_user(request), groups=groups, dry_run=dry_run)
     status = {"success": 200, "refused": 422, "conflict": 409}[summary.status]
     return status, _summary_out(summary)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from io import BytesIO
 
 from docx import Document
@@ -32,6 +32,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from dxgov.core import formats
 
 FONT = "Times New Roman"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -81,14 +83,9 @@ class ReportDocument:
 
 
 def format_number(value: Decimal | None, decimals: int = 0) -> str:
-    """Vietnamese notation: "." between thousands, "," before decimals (1.234,5)."""
-    if value is None:
-        return ""
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{abs(rounded):,.{decimals}f}"
-    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"-{text}" if rounded < 0 else text
+    """Vietnamese notation: "." between thousands, "," before decimals (1.234,5); rounded half
+    up to ``decimals`` places (core.formats, the one formatting layer)."""
+    return formats.number(value, decimals, empty="")
 
 
 def date_line(place: str, day: date) -> str:

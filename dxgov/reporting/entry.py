@@ -16,14 +16,14 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from dxgov.indicators import validation
 from dxgov.indicators.models import Indicator, ValidationRule, ValueType
+from dxgov.indicators.validation import Finding
 from dxgov.orgunits.models import Agency
-from dxgov.reporting import periods, validation
+from dxgov.reporting import periods
 from dxgov.reporting.models import DataValue, ReportDefinition
-from dxgov.reporting.validation import Finding
 
 if TYPE_CHECKING:
-    from dxgov.reporting.actions import ValueInput
     from dxgov.reporting.models import Report
 
 HISTORY_PERIODS = 24
@@ -31,6 +31,28 @@ HISTORY_PERIODS = 24
 # for a ratio, or None for an empty cell.
 Parsed = Decimal | tuple[Decimal, Decimal] | None
 SIX_PLACES = Decimal("0.000001")
+
+
+@dataclass
+class ValueInput:
+    """One value as typed (text) with what the form saw: its version and a comment."""
+
+    indicator_code: str
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    comment: str = ""
+    # The version the form was opened on; None: the value did not exist then.
+    # `check_version=False` (API and Excel imports without versions) overwrites on purpose.
+    version: int | None = None
+    check_version: bool = True
+    category: str = ""
+    # Remove the stored value: the only way an input removes one (validation.shape_of). The
+    # form and the Excel form ask it by emptying a figure they showed (its version is sent),
+    # the API by `"clear": true`. A blank input otherwise keeps what is stored.
+    clear: bool = False
+    # Named on purpose (an API item): one carrying nothing is refused, not skipped.
+    named: bool = False
 
 
 def rule_of(indicator: Indicator) -> validation.IndicatorRule:
@@ -197,43 +219,46 @@ class FormContext:
             others=others,
         )
 
-    def parse(self, item: ValueInput) -> tuple[Parsed, list[Finding]]:
-        """Read one typed value; unreadable text is an error finding, never an exception."""
+    def parse(self, item: ValueInput) -> tuple[validation.Intent, Parsed, list[Finding]]:
+        """Read one typed value: what it asks (set, clear, keep), the figure, or the errors.
+
+        Its shape is judged first (validation.shape_of); unreadable text is an error finding,
+        never an exception.
+        """
         indicator = self.by_code[item.indicator_code]
+        texts = [(part or "").strip() for part in (item.value, item.numerator, item.denominator)]
+        sent = validation.Sent(
+            value=bool(texts[0]),
+            numerator=bool(texts[1]),
+            denominator=bool(texts[2]),
+            clear=item.clear,
+            named=item.named,
+        )
+        intent, problems = validation.shape_of(rule_of(indicator), sent)
+        if problems or intent != validation.Intent.SET:
+            return intent, None, problems
         try:
             if indicator.value_type == ValueType.RATIO:
-                texts = [(item.numerator or "").strip(), (item.denominator or "").strip()]
-                if not any(texts):
-                    return None, []
-                if not all(texts):
-                    return None, [
-                        Finding(
-                            indicator_code=indicator.code,
-                            field="denominator" if texts[0] else "numerator",
-                            severity="error",
-                            rule="ratio_incomplete",
-                            message=_("A ratio needs both its numerator and its denominator."),
-                        )
-                    ]
-                numerator = validation.parse_number(texts[0], indicator.decimals)
-                denominator = validation.parse_number(texts[1], indicator.decimals)
-                return (numerator, denominator), []
-            text = (item.value or "").strip()
-            if not text:
-                return None, []
+                numerator = validation.parse_number(texts[1], indicator.decimals)
+                denominator = validation.parse_number(texts[2], indicator.decimals)
+                return intent, (numerator, denominator), []
             if indicator.value_type == ValueType.BOOLEAN:
-                return Decimal(int(validation.parse_boolean(text))), []
-            return validation.parse_number(text, indicator.decimals), []
+                return intent, Decimal(int(validation.parse_boolean(texts[0]))), []
+            return intent, validation.parse_number(texts[0], indicator.decimals), []
         except validation.InvalidNumber as exc:
-            return None, [
-                Finding(
-                    indicator_code=indicator.code,
-                    field="value",
-                    severity="error",
-                    rule="number",
-                    message=str(exc),
-                )
-            ]
+            return (
+                intent,
+                None,
+                [
+                    Finding(
+                        indicator_code=indicator.code,
+                        field="value",
+                        severity="error",
+                        rule="number",
+                        message=str(exc),
+                    )
+                ],
+            )
 
     def check(
         self, inputs: Sequence[ValueInput]
@@ -253,10 +278,12 @@ class FormContext:
                     )
                 )
                 continue
-            value, problems = self.parse(item)
+            intent, value, problems = self.parse(item)
             if problems:
                 findings.setdefault(item.indicator_code, []).extend(problems)
                 continue
+            if intent == validation.Intent.KEEP:
+                continue  # nothing asked: the stored figure stays, unjudged and unchanged
             parsed[item.indicator_code] = value
             comments[item.indicator_code] = item.comment.strip()
         rules = [rule_of(i) for i in self.indicators if i.code in parsed]

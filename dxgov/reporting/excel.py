@@ -5,11 +5,17 @@ upload is judged by the same actions.save_values as the web form (imports.import
 
 The sheet: a header block (agency, report, period, cut-off window, due date), then one row per
 indicator from row FIRST_ROW: code, name, unit, value (counts, money, yes/no), numerator and
-denominator (ratios), comment, and in a hidden column the version of the stored value when the
-file was made, so a value someone changed after the download is a conflict, not overwritten.
-Only the value, numerator, denominator and comment cells of the table are unlocked; the rest of
-the sheet is protected (without a password: it prevents slips, not intent). A hidden sheet
-names the report definition, agency and period, and an upload for another form is refused.
+denominator (ratios; the value they give is in a note on the empty value cell), comment, and in
+a hidden column the version of the stored value when the file was made, so a value someone
+changed after the download is a conflict, not overwritten. Only the value, numerator,
+denominator and comment cells of the table are unlocked; the rest of the sheet is protected
+(without a password: it prevents slips, not intent). A hidden sheet names the report
+definition, agency and period, and an upload for another form is refused.
+
+Reading goes through the one bounded reader (core.xlsx, within ``CAPS``); a figure of the wrong
+shape (a value in a ratio's row) is passed on and refused by the shape rule; a formula no
+spreadsheet program computed is refused at its cell; emptying a figure the file showed (its
+row carries a version) clears it, as on the web form.
 
 Column headers and the header block's labels are fixed Vietnamese text, as in
 directives/excel.py: they are the file format. Messages a person reads go through gettext.
@@ -18,7 +24,6 @@ directives/excel.py: they are the file format. Messages a person reads go throug
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,11 +31,13 @@ from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from dxgov.core import spreadsheets, xlsx
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,6 +50,9 @@ FIRST_ROW = HEADER_ROW + 1
 MAX_ROWS = 500
 MAX_COMMENT = 2000
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+# The reader's caps (core.xlsx): rows and columns a cell may sit in, cells in all (blank,
+# formatted ones too), what the parts may unpack to.
+CAPS = xlsx.Caps(rows=1_000, columns=64, cells=50_000, unpacked_bytes=MAX_UNPACKED_BYTES)
 
 CODE, NAME, UNIT, VALUE, NUMERATOR, DENOMINATOR, COMMENT, VERSION = range(1, 9)
 HEADERS = {
@@ -68,7 +78,6 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _UNUSED_FILL = PatternFill("solid", fgColor="D9D9D9")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -159,18 +168,8 @@ class ParsedUpload:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    cell = sheet.cell(row=row, column=column)
-    value = _clean(value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text from users is data, never a live formula
+    cell = spreadsheets.put(sheet, row, column, value)  # text from users is never a formula
     if isinstance(value, date):
         cell.number_format = "DD/MM/YYYY"
     return cell
@@ -186,6 +185,12 @@ def _excel_number(value: Decimal | None) -> int | float | None:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+def _shown(value: Decimal, decimals: int) -> str:
+    """A ratio's value as the form shows it, with the decimal comma (at most its factor, so
+    never in thousands)."""
+    return f"{value:.{max(decimals, 0)}f}".replace(".", ",")
 
 
 def _bound(value: Decimal) -> str:
@@ -286,9 +291,14 @@ def form_workbook(form: FormSheet) -> bytes:
         if row.is_ratio:
             _put(sheet, number, NUMERATOR, _excel_number(row.numerator))
             _put(sheet, number, DENOMINATOR, _excel_number(row.denominator))
-            # The computed value, for reading only (the upload ignores this cell).
-            _put(sheet, number, VALUE, _excel_number(row.value))
-            sheet.cell(row=number, column=VALUE).number_format = _number_format(row.decimals)
+            if row.value is not None:
+                # The computed value is shown in a note, not in the cell: a ratio's value cell
+                # holds nothing, and a figure typed into it is refused (validation.shape_of).
+                sheet.cell(row=number, column=VALUE).comment = Comment(
+                    _("Computed from the numerator and the denominator: %(value)s")
+                    % {"value": _shown(row.value, row.decimals)},
+                    "dxgov",
+                )
         elif row.value_type == "boolean" and row.value is not None:
             _put(sheet, number, VALUE, YES if row.value else NO)
         else:
@@ -342,7 +352,8 @@ def _text(value: Any) -> str:
         return format(Decimal(repr(value)).normalize(), "f")
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return unicodedata.normalize("NFC", str(value)).strip()
+    # Text the form was written with comes back as it was before the formula guard.
+    return spreadsheets.unescape(unicodedata.normalize("NFC", str(value))).strip()
 
 
 def _figure(value: Any) -> Figure:
@@ -359,19 +370,13 @@ def _unreadable() -> str:
     )
 
 
-def _load(data: bytes) -> Any:
-    if not data.startswith(_ZIP_MAGIC):
-        raise _Unreadable(_unreadable())
+def _load(data: bytes) -> xlsx.Workbook:
+    """The form's two sheets, read by the one bounded reader (core.xlsx)."""
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _Unreadable(_unreadable()) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _Unreadable(_("The workbook is too large for a report form."))
-    try:
-        return load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
+        return xlsx.read_workbook(data, CAPS, only={SHEET_TITLE, META_SHEET})
+    except xlsx.TooLarge as exc:
+        raise _Unreadable(exc.message) from exc  # names the cap
+    except xlsx.WorkbookRefused as exc:
         raise _Unreadable(_unreadable()) from exc
 
 
@@ -393,110 +398,112 @@ def parse_form(data: bytes) -> ParsedUpload:
     except _Unreadable as exc:
         parsed.errors.append(CellError(0, 0, str(exc)))
         return parsed
-    try:
-        if SHEET_TITLE not in workbook.sheetnames or META_SHEET not in workbook.sheetnames:
-            parsed.errors.append(
-                CellError(
-                    0,
-                    0,
-                    _(
-                        "This is not a report form from the platform: download the form of "
-                        "this report and period, fill it in and upload that file."
-                    ),
-                )
+    sheet, meta = workbook.sheet(SHEET_TITLE), workbook.sheet(META_SHEET)
+    if sheet is None or meta is None:
+        parsed.errors.append(
+            CellError(
+                0,
+                0,
+                _(
+                    "This is not a report form from the platform: download the form of "
+                    "this report and period, fill it in and upload that file."
+                ),
             )
-            return parsed
-        meta = {
-            _text(key): _text(value)
-            for key, value, *_rest in workbook[META_SHEET].iter_rows(
-                min_row=1, max_row=3, max_col=2, values_only=True
-            )
-        }
-        parsed.definition_code = meta.get("definition", "")
-        parsed.agency_code = meta.get("agency", "")
-        parsed.period_code = meta.get("period", "")
-        sheet = workbook[SHEET_TITLE]
-        header = next(
-            sheet.iter_rows(
-                min_row=HEADER_ROW, max_row=HEADER_ROW, max_col=VERSION, values_only=True
-            ),
-            (),
         )
-        if [_text(v) for v in header] != [HEADERS[c] for c in range(CODE, VERSION + 1)]:
-            parsed.errors.append(
-                CellError(
-                    HEADER_ROW,
-                    0,
-                    _("The table's header row was changed; download the form again."),
-                )
+        return parsed
+    identity = {_text(meta.value(row, 1)): _text(meta.value(row, 2)) for row in range(1, 4)}
+    parsed.definition_code = identity.get("definition", "")
+    parsed.agency_code = identity.get("agency", "")
+    parsed.period_code = identity.get("period", "")
+    header = [_text(sheet.value(HEADER_ROW, column)) for column in range(CODE, VERSION + 1)]
+    if header != [HEADERS[c] for c in range(CODE, VERSION + 1)]:
+        parsed.errors.append(
+            CellError(
+                HEADER_ROW, 0, _("The table's header row was changed; download the form again.")
             )
-            return parsed
-        seen: dict[str, int] = {}
-        for number, values in enumerate(
-            sheet.iter_rows(
-                min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=VERSION, values_only=True
-            ),
-            start=FIRST_ROW,
-        ):
-            cells = list(values) + [None] * (VERSION - len(values))
-            code = _text(cells[CODE - 1])
-            if not code:
-                if any(_text(v) for v in cells):
-                    parsed.errors.append(
-                        CellError(number, CODE, _("A row with figures needs an indicator code."))
-                    )
-                continue
-            if number == FIRST_ROW + MAX_ROWS:
-                parsed.errors.append(CellError(number, 0, _("Too many rows for a report form.")))
-                break
-            if code in seen:
-                parsed.errors.append(
-                    CellError(
-                        number,
-                        CODE,
-                        _("This indicator is already on row %(row)d.") % {"row": seen[code]},
-                    )
-                )
-                continue
-            seen[code] = number
-            version, readable = _version(cells[VERSION - 1])
-            if not readable:
-                parsed.errors.append(
-                    CellError(
-                        number,
-                        VERSION,
-                        _("The hidden version column was changed; download the form again."),
-                    )
-                )
-                continue
-            comment = _text(cells[COMMENT - 1])
-            if len(comment) > MAX_COMMENT:
-                parsed.errors.append(
-                    CellError(
-                        number,
-                        COMMENT,
-                        _("Too long: at most %(max)d characters.") % {"max": MAX_COMMENT},
-                    )
-                )
-                continue
-            parsed.rows.append(
-                UploadRow(
-                    row=number,
-                    code=code,
-                    value=_figure(cells[VALUE - 1]),
-                    numerator=_figure(cells[NUMERATOR - 1]),
-                    denominator=_figure(cells[DENOMINATOR - 1]),
-                    comment=comment,
-                    version=version,
-                )
-            )
-    except Exception:
-        parsed.errors.append(CellError(0, 0, _unreadable()))
-    finally:
-        workbook.close()
+        )
+        return parsed
+    seen: dict[str, int] = {}
+    for number in range(FIRST_ROW, FIRST_ROW + MAX_ROWS + 1):
+        cells = [sheet.value(number, column) for column in range(CODE, VERSION + 1)]
+        if _read_row(parsed, number, cells, seen) is _STOP:
+            break
     if not parsed.rows and not parsed.errors:
         parsed.errors.append(CellError(0, 0, _("The form holds no indicators.")))
     return parsed
+
+
+_STOP = object()
+# The cells of a row the upload reads; the name and unit are the form's own, locked.
+_READ_COLUMNS = (CODE, VALUE, NUMERATOR, DENOMINATOR, COMMENT, VERSION)
+
+
+def _read_row(parsed: ParsedUpload, number: int, cells: list[Any], seen: dict[str, int]) -> Any:
+    """One table row into ``parsed`` (a row, or its errors); ``_STOP`` past the last row."""
+    uncomputed = [
+        (column, cells[column - 1])
+        for column in _READ_COLUMNS
+        if isinstance(cells[column - 1], xlsx.Uncomputed)
+    ]
+    if uncomputed:
+        # A formula never computed is not an empty cell: it would clear the stored figure.
+        parsed.errors.extend(
+            CellError(number, column, xlsx.uncomputed_message(value))
+            for column, value in uncomputed
+        )
+        return None
+    code = _text(cells[CODE - 1])
+    if not code:
+        if any(_text(v) for v in cells):
+            parsed.errors.append(
+                CellError(number, CODE, _("A row with figures needs an indicator code."))
+            )
+        return None
+    if number == FIRST_ROW + MAX_ROWS:
+        parsed.errors.append(CellError(number, 0, _("Too many rows for a report form.")))
+        return _STOP
+    if code in seen:
+        parsed.errors.append(
+            CellError(
+                number,
+                CODE,
+                _("This indicator is already on row %(row)d.") % {"row": seen[code]},
+            )
+        )
+        return None
+    seen[code] = number
+    version, readable = _version(cells[VERSION - 1])
+    if not readable:
+        parsed.errors.append(
+            CellError(
+                number,
+                VERSION,
+                _("The hidden version column was changed; download the form again."),
+            )
+        )
+        return None
+    comment = _text(cells[COMMENT - 1])
+    if len(comment) > MAX_COMMENT:
+        parsed.errors.append(
+            CellError(
+                number,
+                COMMENT,
+                _("Too long: at most %(max)d characters.") % {"max": MAX_COMMENT},
+            )
+        )
+        return None
+    parsed.rows.append(
+        UploadRow(
+            row=number,
+            code=code,
+            value=_figure(cells[VALUE - 1]),
+            numerator=_figure(cells[NUMERATOR - 1]),
+            denominator=_figure(cells[DENOMINATOR - 1]),
+            comment=comment,
+            version=version,
+        )
+    )
+    return None
 
 
 def finding_cell(row: UploadRow, field: str, rule: str, is_ratio: bool) -> CellError:
@@ -507,8 +514,8 @@ def finding_cell(row: UploadRow, field: str, rule: str, is_ratio: bool) -> CellE
         column = COMMENT
     elif field in FIELD_COLUMN:
         column = FIELD_COLUMN[field]
-        if is_ratio and column == VALUE:
-            column = NUMERATOR
+        if is_ratio and column == VALUE and rule != "shape":
+            column = NUMERATOR  # a ratio's figure is judged on its numerator's cell
     else:
         column = COMMENT if field == "comment" else (NUMERATOR if is_ratio else VALUE)
     return CellError(row.row, column, "")

@@ -13,8 +13,8 @@ from django.utils import timezone
 from dxgov.indicators.models import Indicator, Target, TargetState, ValueType
 from dxgov.orgunits.models import Agency, AgencyKind
 from dxgov.reporting import document, excel, periods
-from dxgov.reporting.actions import due_date_of
 from dxgov.reporting.models import DataValue, Report, ReportDefinition
+from dxgov.reporting.schedule import due_date_of
 
 # Decree 30 Appendix III: the abbreviation of a report (BC) and of the issuing agency.
 REPORT_SYMBOL = "BC"
@@ -121,11 +121,10 @@ def _shown(indicator: Indicator, value: DataValue | None) -> str:
 
 
 def _target_for(indicator: Indicator, agency: Agency, year: int) -> Target | None:
+    """The approved target of the year that applies to the agency by its scope (none when the
+    targets are for other agencies: a provincial target is not a ward's)."""
     targets = Target.objects.filter(indicator=indicator, year=year, state=TargetState.APPROVED)
-    return (
-        targets.filter(agency=agency).first()
-        or targets.filter(agency__isnull=True, agency_kind=agency.kind).first()
-    )
+    return targets.applying_to(agency).get(indicator.pk)
 
 
 def _same_period_last_year(period: periods.Period) -> periods.Period:

@@ -18,13 +18,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import access_agency
 from dxgov.core.uploads import UploadRefused, check_upload
+from dxgov.indicators import validation
 from dxgov.indicators.models import Indicator, ValueType
+from dxgov.indicators.validation import Finding
+from dxgov.orgunits.access import access_agency
 from dxgov.orgunits.models import Agency
-from dxgov.reporting import access, actions, excel, validation
+from dxgov.reporting import access, actions, entry, excel
 from dxgov.reporting.models import ReportDefinition
-from dxgov.reporting.validation import Finding
 
 # --- Excel ------------------------------------------------------------------------------------
 
@@ -65,21 +66,29 @@ def _form_indicators(definition: ReportDefinition) -> dict[str, Indicator]:
 
 def workbook_inputs(
     parsed: excel.ParsedUpload, indicators: dict[str, Indicator]
-) -> list[actions.ValueInput]:
+) -> list[entry.ValueInput]:
+    """The rows of an uploaded form as the form's inputs.
+
+    Every figure cell is passed on, so one of the wrong shape (a value typed into a ratio's
+    grey value cell) is refused at its cell by the one shape rule, not ignored. A row whose
+    figure cells are all empty clears the stored value only when the file showed one (the row
+    carries its version): the same as emptying a field of the web form.
+    """
     inputs = []
     for row in parsed.rows:
         indicator = indicators.get(row.code)
         decimals = indicator.decimals if indicator is not None else 0
-        is_ratio = indicator is not None and indicator.value_type == ValueType.RATIO
+        texts = [figure_text(f, decimals) for f in (row.value, row.numerator, row.denominator)]
         inputs.append(
-            actions.ValueInput(
+            entry.ValueInput(
                 indicator_code=row.code,
-                value=None if is_ratio else figure_text(row.value, decimals),
-                numerator=figure_text(row.numerator, decimals) if is_ratio else None,
-                denominator=figure_text(row.denominator, decimals) if is_ratio else None,
+                value=texts[0],
+                numerator=texts[1],
+                denominator=texts[2],
                 comment=row.comment,
                 version=row.version,
                 check_version=True,
+                clear=row.version is not None and not any((t or "").strip() for t in texts),
             )
         )
     return inputs
@@ -183,7 +192,10 @@ CSV_COLUMNS = (
     "denominator",
     "comment",
     "version",
+    "clear",
 )
+# How the CSV's optional "clear" column says yes or no.
+CLEAR_WORDS = {"": False, "false": False, "0": False, "true": True, "1": True}
 MAX_VALUES = 10_000
 
 
@@ -200,6 +212,7 @@ class ValueItem:
     comment: str = ""
     version: int | None = None
     line: int = 0  # the CSV line it came from (0: JSON)
+    clear: bool = False  # remove the stored value (sent without any figure)
 
 
 @dataclass
@@ -298,6 +311,12 @@ def csv_groups(text: str) -> list[ValueGroup]:
                 raise ImportRefused(
                     _("Line %(line)d: the version is a whole number from 1.") % {"line": line}
                 )
+            clear = CLEAR_WORDS.get(cells.get("clear", "").lower())
+            if clear is None:
+                raise ImportRefused(
+                    _("Line %(line)d: the clear column is true or false (or empty).")
+                    % {"line": line}
+                )
             key = (cells["definition"], cells["agency"], cells["period"])
             if not all(key) or not cells["indicator"]:
                 raise ImportRefused(
@@ -314,6 +333,7 @@ def csv_groups(text: str) -> list[ValueGroup]:
                     comment=cells.get("comment", ""),
                     version=int(version_text) if version_text else None,
                     line=line,
+                    clear=clear,
                 )
             )
     except csv.Error as exc:
@@ -356,9 +376,9 @@ def _resolve(user: Any, groups: Sequence[ValueGroup]) -> list[_Resolved]:
     return resolved
 
 
-def _inputs(items: Iterable[ValueItem]) -> list[actions.ValueInput]:
+def _inputs(items: Iterable[ValueItem]) -> list[entry.ValueInput]:
     return [
-        actions.ValueInput(
+        entry.ValueInput(
             indicator_code=item.indicator,
             value=item.value,
             numerator=item.numerator,
@@ -368,6 +388,9 @@ def _inputs(items: Iterable[ValueItem]) -> list[actions.ValueInput]:
             # Without a version the sender means to overwrite (DHIS2's import); with one,
             # a value changed since they read it is a conflict.
             check_version=item.version is not None,
+            clear=item.clear,
+            # Each item names its indicator to change it: one carrying nothing is refused.
+            named=True,
         )
         for item in items
     ]

@@ -6,6 +6,7 @@ Each notification has a dedupe key, so a reminder is sent once however often the
 - due soon: report:{definition}:{agency}:{period}:due:{user}
 - late:     report:{definition}:{agency}:{period}:late:{user}
 - a step:   report:{report}:{step}:{n}:{user} (n: that report's audit events so far)
+- missing, to the receiving agency's coordinators: report-missing:{definition}:{period}:{user}
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from dxgov.accounts.models import Role, User
+from dxgov.accounts.models import User
 from dxgov.audit.models import AuditEvent
+from dxgov.core.holidays import calendar_for
+from dxgov.core.roles import Role
 from dxgov.notifications.actions import notify
 from dxgov.notifications.models import NotificationKind
-from dxgov.reporting import actions, periods
+from dxgov.reporting import periods
 from dxgov.reporting.models import SENT_STATUSES, Report, ReportDefinition
+from dxgov.reporting.schedule import current_period, due_date_of
 
 REMINDED_ROLES = (Role.LEADER, Role.OFFICER)
 # Remind this many working days before the deadline.
@@ -32,7 +36,7 @@ def form_link(definition: ReportDefinition, agency_code: str, period: str) -> st
     return f"/reports/definitions/{definition.pk}/form/{agency_code}/{period}/"
 
 
-def reminder_kind(today: date, due: date, holidays: set[date]) -> str | None:
+def reminder_kind(today: date, due: date, holidays: periods.Holidays) -> str | None:
     """'late' after the deadline; 'due' from N working days before it; else None (pure)."""
     if today > due:
         return "late"
@@ -52,11 +56,11 @@ def _periods_to_check(definition: ReportDefinition, today: date) -> list[periods
 
 def send_report_reminders(today: date | None = None) -> int:
     today = today or timezone.localdate()
-    holidays = actions.holidays_for({today.year, today.year + 1})
+    holidays = calendar_for({today.year, today.year + 1})
     sent = 0
     for definition in ReportDefinition.objects.filter(active=True):
         for period in _periods_to_check(definition, today):
-            due = actions.due_date_of(definition, period)
+            due = due_date_of(definition, period)
             kind = reminder_kind(today, due, holidays)
             if kind is None:
                 continue
@@ -96,6 +100,66 @@ def send_report_reminders(today: date | None = None) -> int:
                     dedupe_key=f"report:{definition.pk}:{person.agency.code}:{period.code}:{kind}:{person.pk}",
                 )
                 sent += created is not None
+    return sent
+
+
+# The missing agencies a notice names; it counts the rest.
+MISSING_LISTED = 20
+
+
+def send_missing_report_notices(today: date | None = None) -> int:
+    """Tell the receiving agency's coordinators, once per period, which agencies have not sent
+    a report whose deadline has passed (the period being reported now)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for definition in ReportDefinition.objects.filter(active=True).select_related(
+        "receiving_agency"
+    ):
+        period = current_period(definition, today)
+        due = due_date_of(definition, period)
+        if today <= due:
+            continue
+        receivers = list(
+            User.objects.filter(
+                is_active=True, role=Role.COORDINATOR, agency=definition.receiving_agency
+            ).order_by("pk")
+        )
+        if not receivers:
+            continue
+        done = Report.objects.filter(
+            definition=definition, period=period.code, status__in=SENT_STATUSES
+        ).values_list("agency_id", flat=True)
+        expected = definition.reporting_agencies.count()
+        waiting = list(
+            definition.reporting_agencies.exclude(pk__in=done)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        if not waiting:
+            continue
+        names = "; ".join(waiting[:MISSING_LISTED])
+        if len(waiting) > MISSING_LISTED:
+            names += _(" … and %(count)d more") % {"count": len(waiting) - MISSING_LISTED}
+        title = _("Reports not received: %(name)s, %(period)s") % {
+            "name": definition.name,
+            "period": period.label_vi,
+        }
+        body = _("%(missing)d of %(total)d agencies have not sent it (due %(due)s): %(names)s.") % {
+            "missing": len(waiting),
+            "total": expected,
+            "due": due.strftime("%d/%m/%Y"),
+            "names": names,
+        }
+        for person in receivers:
+            created = notify(
+                recipient=person,
+                kind=NotificationKind.REPORTS_MISSING,
+                title=title,
+                body=body,
+                link=f"/reports/definitions/{definition.pk}/?period={period.code}",
+                dedupe_key=f"report-missing:{definition.pk}:{period.code}:{person.pk}",
+            )
+            sent += created is not None
     return sent
 
 

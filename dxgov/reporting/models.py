@@ -16,26 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from dxgov.indicators.models import Periodicity
 
 
-class Holiday(models.Model):
-    """A day off added to (or, with `working`, taken out of) the statutory public holidays.
-
-    Compensatory days (nghỉ bù) and the Government's yearly Tết arrangements change from
-    year to year, so coordinators keep them here; periods.vietnam_public_holidays gives
-    the fixed ones.
-    """
-
-    day = models.DateField(unique=True)
-    name = models.CharField(max_length=200)
-    # True: a weekend day declared a working day (làm bù) or a statutory holiday cancelled.
-    working = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["day"]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.name}"
-
-
 class ReportKind(models.TextChoices):
     PERIODIC = "periodic", _("Periodic")
     THEMATIC = "thematic", _("Thematic")

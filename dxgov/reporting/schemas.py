@@ -13,7 +13,14 @@ from dxgov.core.limits import MAX_PAGE
 from dxgov.reporting.models import ReportStatus
 
 CODE = Field(..., min_length=1, max_length=32)
-PERIOD = Field(..., min_length=4, max_length=16, description="A period code: 202503, 2025Q1, …")
+# A year from 1000 (periods.MIN_YEAR): "0000" is no period, and the schema says so.
+PERIOD = Field(
+    ...,
+    min_length=4,
+    max_length=16,
+    pattern=r"^\s*[1-9][0-9]{3}([0-9]{2}|[QqSs][0-9]|[Nn]9)?\s*$",
+    description="A period code: 202503, 2025Q1, …",
+)
 FIGURE = Field(None, max_length=64, description="As typed on the form: 1234, 1.234,5, Có")
 
 
@@ -135,7 +142,7 @@ class ReportPage(Schema):
     items: list[ReportOut]
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
@@ -153,6 +160,14 @@ class DataValueIn(Schema):
         ge=1,
         le=2**31 - 1,
         description="The version you read; omit it to overwrite whatever is stored",
+    )
+    clear: bool = Field(
+        False,
+        description=(
+            "Remove the stored value: send it without value, numerator or denominator. "
+            "The only way a request removes a value; an item with no figure and no clear "
+            "is refused"
+        ),
     )
 
 

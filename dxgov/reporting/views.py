@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -11,31 +10,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dxgov.accounts.access import access_agency, agencies_in_scope
 from dxgov.audit.models import AuditEvent
-from dxgov.indicators.models import Target, ValueType
+from dxgov.core.errors import TransitionNotAllowed, refusal_text
+from dxgov.core.roles import role_of
+from dxgov.indicators.models import Indicator, ValueType
+from dxgov.indicators.validation import Finding
+from dxgov.orgunits.access import access_agency, agencies_in_scope
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import access, actions, entry, periods, workflow
-from dxgov.reporting.completeness import Completeness, Sent, completeness, ranking
+from dxgov.reporting.completeness import ranking
 from dxgov.reporting.models import DataValue, Report, ReportDefinition
-from dxgov.reporting.validation import Finding
+from dxgov.reporting.progress import Progress, progress_for
+from dxgov.reporting.schedule import completeness_of, current_period, due_date_of
 
 RANKING_PERIODS = 12
 
 
 # --- periods ----------------------------------------------------------------------------------
-
-
-def current_period(definition: ReportDefinition, today: date | None = None) -> periods.Period:
-    """The latest period whose cut-off window has closed: the one being reported now."""
-    today = today or timezone.localdate()
-    frequency = periods.Frequency(definition.frequency)
-    period = periods.period_containing(frequency, today)
-    return period.previous() if period.cutoff_end >= today else period
 
 
 def _period_from(request: HttpRequest, definition: ReportDefinition) -> periods.Period:
@@ -60,24 +54,6 @@ def recent_periods(definition: ReportDefinition, count: int) -> list[periods.Per
 # --- completeness -----------------------------------------------------------------------------
 
 
-def completeness_of(
-    definition: ReportDefinition, period: periods.Period, agencies: list[Agency]
-) -> Completeness:
-    reports = Report.objects.filter(
-        definition=definition, period=period.code, agency__in=agencies
-    ).values_list("agency__code", "status", "first_submitted_at")
-    sent = {
-        code: Sent(status, timezone.localdate(first) if first else None)
-        for code, status, first in reports
-    }
-    return completeness(
-        [a.code for a in agencies],
-        sent,
-        actions.due_date_of(definition, period),
-        timezone.localdate(),
-    )
-
-
 def _expected(user: Any, definition: ReportDefinition) -> list[Agency]:
     in_scope = agencies_in_scope(user)
     return list(definition.reporting_agencies.filter(pk__in=in_scope.values("pk")))
@@ -93,13 +69,13 @@ def definition_list(request: HttpRequest) -> HttpResponse:
             {
                 "definition": definition,
                 "period": period,
-                "due": actions.due_date_of(definition, period),
+                "due": due_date_of(definition, period),
                 "stats": completeness_of(definition, period, _expected(request.user, definition)),
             }
         )
     mine = []
     user: Any = request.user
-    if user.agency_id is not None and access.role_of(user) in access.ENTRY_ROLES:
+    if user.agency_id is not None and role_of(user) in access.ENTRY_ROLES:
         for definition in definitions.filter(reporting_agencies=user.agency):
             period = current_period(definition)
             report = Report.objects.filter(
@@ -110,7 +86,7 @@ def definition_list(request: HttpRequest) -> HttpResponse:
                     "definition": definition,
                     "period": period,
                     "report": report,
-                    "due": actions.due_date_of(definition, period),
+                    "due": due_date_of(definition, period),
                 }
             )
     return render(request, "reporting/definition_list.html", {"rows": rows, "mine": mine})
@@ -146,7 +122,7 @@ def definition_detail(request: HttpRequest, definition_id: int) -> HttpResponse:
     context = {
         "definition": definition,
         "period": period,
-        "due": actions.due_date_of(definition, period),
+        "due": due_date_of(definition, period),
         "stats": stats,
         "table": table,
         "periods": recent_periods(definition, RANKING_PERIODS),
@@ -192,30 +168,41 @@ def _form_target(
     return agency, period
 
 
-def _inputs(request: HttpRequest, form: entry.FormContext) -> list[actions.ValueInput]:
+def _inputs(request: HttpRequest, form: entry.FormContext) -> list[entry.ValueInput]:
     data = request.POST
     inputs = []
     for indicator in form.indicators:
         code = indicator.code
         version = data.get(f"version-{code}", "")
+        seen = int(version) if version.isdigit() else None
         inputs.append(
-            actions.ValueInput(
+            entry.ValueInput(
                 indicator_code=code,
                 value=data.get(f"value-{code}"),
                 numerator=data.get(f"num-{code}"),
                 denominator=data.get(f"den-{code}"),
                 comment=data.get(f"comment-{code}", "")[:2000],
-                version=int(version) if version.isdigit() else None,
+                version=seen,
+                clear=seen is not None and _emptied(data, indicator),
             )
         )
     return inputs
+
+
+def _emptied(data: Any, indicator: Indicator) -> bool:
+    """Whether the form sent its figure's fields, all blank: the user emptied a value the form
+    showed (its version came with it), which is how the form asks to clear it. A field not
+    sent at all asks nothing."""
+    names = ("num", "den") if indicator.value_type == ValueType.RATIO else ("value",)
+    fields = [data.get(f"{name}-{indicator.code}") for name in names]
+    return all(field is not None and not field.strip() for field in fields)
 
 
 def _rows(
     form: entry.FormContext,
     typed: dict[str, dict[str, Any]],
     findings: dict[str, list[Finding]],
-    targets: dict[str, Target],
+    targets: dict[str, Progress],
 ) -> list[dict[str, Any]]:
     rows = []
     for indicator in form.indicators:
@@ -245,27 +232,14 @@ def _state(problems: list[Finding], typed: dict[str, Any]) -> str:
     return "ok" if has_value else "empty"
 
 
-def targets_for(indicator_codes: list[str], agency: Agency, year: int) -> dict[str, Target]:
-    """The target that applies to the agency: its own, else its kind's, else the national one."""
-    found: dict[str, Target] = {}
-    candidates = (
-        Target.objects.filter(indicator__code__in=indicator_codes, year=year)
-        .filter(Q(agency=agency) | Q(agency__isnull=True, agency_kind__in=[agency.kind, ""]))
-        .select_related("indicator")
-    )
-    rank = {"agency": 0, "kind": 1, "national": 2}
-
-    def level(target: Target) -> int:
-        if target.agency_id:
-            return rank["agency"]
-        return rank["kind"] if target.agency_kind else rank["national"]
-
-    for target in sorted(candidates, key=level):
-        found.setdefault(target.indicator.code, target)
-    return found
+def targets_for(form: entry.FormContext) -> dict[str, Progress]:
+    """Each indicator's target for the form's agency (by the target's scope: none when the
+    targets are for other agencies) and the agency's year up to the form's period judged
+    against it, like with like (reporting.progress)."""
+    return progress_for(form.indicators, form.agency, form.period.year, as_of=form.period)
 
 
-def _typed_from_inputs(inputs: list[actions.ValueInput]) -> dict[str, dict[str, Any]]:
+def _typed_from_inputs(inputs: list[entry.ValueInput]) -> dict[str, dict[str, Any]]:
     return {
         i.indicator_code: {
             "value": i.value or "",
@@ -335,17 +309,17 @@ def data_form(
                 try:
                     actions.submit_report(acting_user=request.user, report=outcome.report)
                     messages.success(request, _("The report was submitted for approval."))
-                except ValidationError as exc:
-                    messages.error(request, " ".join(exc.messages))
+                except (ValidationError, TransitionNotAllowed) as exc:
+                    messages.error(request, refusal_text(exc))
             return redirect(request.path)
     else:
         typed = _typed_from_store(form)
-    targets = targets_for([i.code for i in form.indicators], agency, the_period.year)
+    targets = targets_for(form)
     context = {
         "definition": definition,
         "agency": agency,
         "period": the_period,
-        "due": actions.due_date_of(definition, the_period),
+        "due": due_date_of(definition, the_period),
         "report": report,
         "may_edit": may_edit,
         "rows": _rows(form, typed, findings, targets),
@@ -364,7 +338,7 @@ def check_form(
     form = entry.FormContext.load(definition, agency, the_period)
     inputs = _inputs(request, form)
     findings, _parsed = form.check(inputs)
-    targets = targets_for([i.code for i in form.indicators], agency, the_period.year)
+    targets = targets_for(form)
     rows = _rows(form, _typed_from_inputs(inputs), findings, targets)
     return render(request, "reporting/_checks.html", {"rows": rows})
 
@@ -378,7 +352,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     definition = report.definition
     the_period = periods.parse_period(report.period)
     form = entry.FormContext.load(definition, report.agency, the_period)
-    targets = targets_for([i.code for i in form.indicators], report.agency, the_period.year)
+    targets = targets_for(form)
     last_year = periods.Period(the_period.frequency, the_period.year - 1, the_period.index)
     same_last_year = {
         v.indicator.code: v
@@ -446,8 +420,8 @@ def report_step(request: HttpRequest, report_id: int, step: str) -> HttpResponse
         raise Http404(_("No such action."))
     try:
         STEP_ACTIONS[step](request.user, report, request.POST.get("reason", "")[:2000])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, TransitionNotAllowed) as exc:
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("Done."))
     return redirect("reporting:report_detail", report_id=report.pk)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from dxgov.accounts.access import access_agency
 from dxgov.core.limits import could_be_id
+from dxgov.orgunits.access import access_agency
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import access, actions, document, excel, exports, imports, periods
 from dxgov.reporting.models import ReportDefinition

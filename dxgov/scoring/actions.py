@@ -37,7 +37,7 @@ def recompute(*, acting_user: Any, period: Period | None = None) -> aggregate.Re
         event_type=EventType.SCORES_RECOMPUTED,
         acting_user=acting_user,
         target_type="scoring.period",
-        target_id=period.label if period else "all",
+        target_id=period.code if period else "all",
         data={
             "months": [m.isoformat() for m in result.months],
             "cells": result.cells,
@@ -140,7 +140,7 @@ def import_official(
                 {
                     "unit": official.unit_name,
                     "group": official.group,
-                    "period": Period(official.period_kind, official.period_start).label,
+                    "period": Period(official.period_kind, official.period_start).code,
                     "official": str(official.official_score),
                     "difference": str(difference),
                 }

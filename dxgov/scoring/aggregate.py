@@ -1,17 +1,13 @@
-"""Counts and scores in the database: the full recompute (SQL), the incremental update (deltas),
-procedure facts, roll-up by agency path and scoring.
+"""Counts and scores in the database: the full recompute (SQL), procedure facts, roll-up by
+agency path and scoring. The incremental update is `deltas.py`, the re-scoring rounds
+`rounds.py`, their task and marks `jobs.py`.
 
 * `dossier_cells(month)`: one GROUP BY over the month's dossiers gives every dossier numerator
   and denominator per agency (the SQL mirror of `rows.row_counts`); petitions, rare, are read
-  and evaluated in Python (`rows.petition_counts`).
+  and evaluated in Python (`petition_counts`, also used by the incremental update).
 * `ProcedureFacts`: the catalogue facts of each unit and month (`qd766.procedure_facts` summed
   over its procedures in scope, cached per catalogue scope) plus the usage that 3.2 and 3.5b
   need, from `ProcedureUsage` (online dossiers and payments per agency, month and procedure).
-* `count_replaced` / `apply_batch`: the `before_write` / `after_batch` hooks. The new versions'
-  contributions less the replaced ones' are added to the (agency, month) cells and usage rows,
-  and the agencies they change are marked for re-scoring, in the batch's transaction.
-* `rescore_pending()`: a re-scoring round (the task a batch enqueues): every committed mark,
-  its agency and ancestors, for the month, quarter and year (ADR 17).
 * `rescore(...)`: sums the cells of each unit's subtree (by agency path; `period_totals`; its
   procedure facts are its own) and writes `Score` rows.
 
@@ -27,25 +23,22 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from dxgov.core.calendar import WorkingCalendar, years_around
+from dxgov.core.holidays import calendar_for
 from dxgov.core.pgarrays import int_array, text_array
 from dxgov.dossiers.models import Dossier, Procedure
-from dxgov.dossiers.signals import BatchWrite
 from dxgov.orgunits.models import Agency, AgencyKind
 from dxgov.scoring import periods, qd766, rows
-from dxgov.scoring.models import MonthCounts, ProcedureUsage, RescoreMark, Score
+from dxgov.scoring.models import MonthCounts, ProcedureUsage, Score
 from dxgov.scoring.periods import Period
 from dxgov.scoring.qd766 import COUNT_FIELDS, Counts
-from dxgov.scoring.signals import rescored
 
 DOSSIER_TABLE = Dossier._meta.db_table
 PROCEDURE_TABLE = Procedure._meta.db_table
@@ -170,7 +163,8 @@ def dossier_cells(month: date, agency_ids: Iterable[int] | None = None) -> dict[
             # Every dossier is on time or late (the on-time condition is never NULL).
             cell["dossiers_late"] = cell["dossiers_received"] - cell["dossiers_on_time"]
             cells[row[0]] = cell
-    for _month, agency_id, on_time, satisfied in petition_counts(where, params):
+    calendar = calendar_for(years_around([month]))
+    for _month, agency_id, on_time, satisfied in petition_counts(where, params, calendar):
         cell = cells.setdefault(agency_id, {})
         cell["petitions_on_time"] = cell.get("petitions_on_time", 0) + on_time
         cell["petitions_satisfied"] = cell.get("petitions_satisfied", 0) + satisfied
@@ -327,7 +321,8 @@ class Catalogue:
 # The last catalogue loaded, and its procedures' facts summed by (level, owner) per month: the
 # same for every batch until the catalogue changes (per process; the stamp guards staleness).
 _CATALOGUE_CACHE: list[Catalogue] = []
-_GROUP_CACHE: dict[tuple[tuple[int, str], date], dict[tuple[str, int | None], list[int]]] = {}
+_GroupKey = tuple[tuple[int, str], date, WorkingCalendar]  # catalogue stamp, month, calendar
+_GROUP_CACHE: dict[_GroupKey, dict[tuple[str, int | None], list[int]]] = {}
 
 
 def in_scope(unit: Unit, level: str, owner_id: int | None, owner_path: str, root_path: str) -> bool:
@@ -365,23 +360,34 @@ class ProcedureFacts:
         self.current_month = periods.month_of(today or timezone.localdate())
         self._owner_paths = {owner: path for _i, owner, path in self.catalogue.items if owner}
         self._groups: dict[date, dict[tuple[str, int | None], list[int]]] = {}
+        self._calendars: dict[date, WorkingCalendar] = {}
         self._base: dict[tuple[tuple[str, int], date], list[int]] = {}
         self._usage: dict[tuple[int, date], tuple[int, int]] = {}
         self._period_base: dict[tuple[tuple[str, int], tuple[date, ...]], list[int]] = {}
 
+    def _calendar(self, month: date) -> WorkingCalendar:
+        """The working days 1.1 and 1.2 count in (announcements run from the year before the
+        month to the year after it)."""
+        if month not in self._calendars:
+            self._calendars[month] = calendar_for(range(month.year - 1, month.year + 2))
+        return self._calendars[month]
+
     def _month_groups(self, month: date) -> dict[tuple[str, int | None], list[int]]:
-        cached = _GROUP_CACHE.get((self.catalogue.stamp, month))
+        calendar = self._calendar(month)
+        cached = _GROUP_CACHE.get((self.catalogue.stamp, month, calendar))
         if cached is not None:
             return cached
         if month not in self._groups:
             groups: dict[tuple[str, int | None], list[int]] = {}
             last = periods.month_end(month)
             for info, owner, _path in self.catalogue.items:
-                facts = qd766.procedure_facts(info, period_start=month, period_end=last)
+                facts = qd766.procedure_facts(
+                    info, period_start=month, period_end=last, calendar=calendar
+                )
                 total = groups.setdefault((info.level, owner), [0] * len(COUNT_FIELDS))
                 _add(total, _vector(facts))
             self._groups[month] = groups
-            _GROUP_CACHE[(self.catalogue.stamp, month)] = groups
+            _GROUP_CACHE[(self.catalogue.stamp, month, calendar)] = groups
         return self._groups[month]
 
     def _key(self, unit: Unit) -> tuple[str, int]:
@@ -454,7 +460,7 @@ class ProcedureFacts:
                     owner_path = self._owner_paths.get(owner_id, "") if owner_id else ""
                     if not in_scope(unit, level, owner_id, owner_path, self.paths[unit.root_id]):
                         continue
-                    month = _as_date(month)
+                    month = as_date(month)
                     entry = found[(agency_id, month)]
                     entry[0] += int(used or 0)
                     entry[1] += int(paying or 0)
@@ -500,7 +506,7 @@ def _add(total: list[int], other: Iterable[int]) -> None:
             total[position] += value
 
 
-def _as_date(value: Any) -> date:
+def as_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -879,112 +885,13 @@ def months_with_dossiers() -> list[date]:
     return sorted(Dossier.objects.values_list("received_month", flat=True).distinct())
 
 
-# --- incremental ----------------------------------------------------------------------------
-
-
-Cells = dict[date, dict[int, dict[str, int]]]  # month → agency → count deltas
-Usage = dict[tuple[date, int, str], list[int]]  # (month, agency, procedure) → [online, paid]
-
-
-def _id_lists(ids: list[int]) -> list[tuple[str, dict[str, Any]]]:
-    """A filter on dossier ids and its parameters: one array on PostgreSQL, chunks of integer
-    literals elsewhere (SQLite binds at most a few thousand parameters)."""
-    if connection.vendor == "postgresql":
-        # An array literal: the driver adapts a list of thousands of ints far more slowly.
-        return [("d.id = ANY(%(ids)s::bigint[])", {"ids": int_array(ids)})]
-    chunks: list[tuple[str, dict[str, Any]]] = []
-    for start in range(0, len(ids), 5000):
-        literal = ", ".join(str(int(i)) for i in ids[start : start + 5000])
-        chunks.append((f"d.id IN ({literal})", {}))
-    return chunks
-
-
-def _as_of_case(months: list[date]) -> tuple[str, dict[str, Any]]:
-    """The moment each dossier is evaluated (the end of its month of receipt), as a CASE on
-    the month: no join, so the planner reads the dossiers by id whatever it knows of the
-    month (a join on a month its statistics do not have yet had it scan the whole month)."""
-    params: dict[str, Any] = {}
-    branches = []
-    cast = "::date" if connection.vendor == "postgresql" else ""
-    stamp = "::timestamptz" if connection.vendor == "postgresql" else ""
-    for index, month in enumerate(months):
-        params[f"m{index}"] = connection.ops.adapt_datefield_value(month)
-        params[f"a{index}"] = connection.ops.adapt_datetimefield_value(periods.month_as_of(month))
-        branches.append(f"WHEN %(m{index})s{cast} THEN %(a{index})s{stamp}")
-    return f"(CASE d.received_month {' '.join(branches)} END)", params
-
-
-def contributions(
-    ids: list[int],
-    sign: int,
-    months: Iterable[date] | None = None,
-    petitioned: list[int] | None = None,
-) -> tuple[Cells, Usage]:
-    """What the dossiers `ids` add to the month cells and the procedure usage, times `sign`,
-    read in SQL with the full recompute's own statement (`dossier_sql`), each dossier
-    evaluated at the end of its month of receipt. `months`: every month of receipt among
-    them, when the caller knows (else they are read first). `petitioned`: those of `ids`
-    with petitions, when the caller knows (their petitions are then read by these ids alone,
-    not by probing every id again)."""
-    cells: Cells = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    usage: Usage = defaultdict(lambda: [0, 0])
-    if not ids:
-        return cells, usage
-    with connection.cursor() as cursor:
-        for where, params in _id_lists(ids):
-            if months is None:
-                cursor.execute(
-                    f"SELECT DISTINCT d.received_month FROM {DOSSIER_TABLE} d WHERE {where}",  # noqa: S608
-                    params,
-                )
-                chosen = sorted(_as_date(row[0]) for row in cursor.fetchall())
-            else:
-                chosen = sorted({_as_date(month) for month in months})
-            as_of, month_params = _as_of_case(chosen)
-            # One pass over the dossiers: counts by procedure too, summed here into the cells
-            # (a few thousand groups), the procedure's own rows being its usage (3.2, 3.5b).
-            sql = dossier_sql(
-                where=where,
-                as_of=as_of,
-                keys="d.received_month, d.agency_id, d.procedure_code",
-                extra=", COUNT(*) FILTER (WHERE d.channel = 2)",
-            )
-            cursor.execute(sql, {**params, **month_params})
-            with_petitions = False
-            for month, agency_id, code, *values, online in cursor.fetchall():
-                day = _as_date(month)
-                cell = cells[day][agency_id]
-                for name, value in zip(SQL_FIELDS, values, strict=True):
-                    if value:
-                        cell[name] += sign * int(value)
-                # Every dossier is on time or late (as in dossier_cells).
-                late = int(values[_RECEIVED_AT] or 0) - int(values[_ON_TIME_AT] or 0)
-                if late:
-                    cell["dossiers_late"] += sign * late
-                with_petitions = with_petitions or bool(values[_PETITIONS_AT])
-                paid = int(values[_PAID_AT] or 0)
-                if online or paid:
-                    entry = usage[(day, agency_id, code)]
-                    entry[0] += sign * int(online)
-                    entry[1] += sign * paid
-            if with_petitions and petitioned is None:
-                _add_petitions(cells, petition_counts(where, params), sign)
-        for where, params in _id_lists(petitioned) if petitioned else ():
-            _add_petitions(cells, petition_counts(where, params), sign)
-    return cells, usage
-
-
-def _add_petitions(cells: Cells, counts: Iterable[tuple[date, int, int, int]], sign: int) -> None:
-    for day, agency_id, on_time, satisfied in counts:
-        cell = cells[day][agency_id]
-        cell["petitions_on_time"] += sign * on_time
-        cell["petitions_satisfied"] += sign * satisfied
-
-
-def petition_counts(where: str, params: dict[str, Any]) -> Iterator[tuple[date, int, int, int]]:
+def petition_counts(
+    where: str, params: dict[str, Any], calendar: WorkingCalendar
+) -> Iterator[tuple[date, int, int, int]]:
     """(month, agency, petitions on time, satisfied) of each dossier with petitions among those
     `where` selects: petitions, rare, are evaluated in Python (`rows.petition_counts`) at the
-    end of the dossier's month, for the full recompute and the incremental update alike."""
+    end of the dossier's month, their 15 working days counted in `calendar` (of the months'
+    years), for the full recompute and the incremental update alike."""
     as_of: dict[date, datetime] = {}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -994,144 +901,15 @@ def petition_counts(where: str, params: dict[str, Any]) -> Iterator[tuple[date, 
         )
         while chunk := cursor.fetchmany(2000):
             for month, agency_id, items in chunk:
-                day = _as_date(month)
+                day = as_date(month)
                 if day not in as_of:
                     as_of[day] = periods.month_as_of(day)
                 if isinstance(items, str | bytes):
                     items = json.loads(items)  # SQLite returns the JSON text
-                on_time, satisfied = rows.petition_counts(list(items or ()), as_of[day])
+                on_time, satisfied = rows.petition_counts(
+                    list(items or ()), as_of[day], calendar=calendar
+                )
                 yield day, agency_id, on_time, satisfied
-
-
-_PAID_AT = SQL_FIELDS.index("dossiers_paid_online")  # = usage's online payments
-_RECEIVED_AT = SQL_FIELDS.index("dossiers_received")
-_ON_TIME_AT = SQL_FIELDS.index("dossiers_on_time")
-_PETITIONS_AT = SQL_FIELDS.index("petitions")
-STATE = "scoring"
-
-
-def count_replaced(write: BatchWrite) -> None:
-    """The `before_write` hook: the counts of the versions the batch is about to replace."""
-    write.state[STATE] = contributions(write.replaced, -1, write.months)
-
-
-def apply_batch(write: BatchWrite) -> None:
-    """The `after_batch` hook: the new versions' counts less the old ones' are added to the
-    cells and usage, and what they touch is re-scored."""
-    old = write.state.pop(STATE, None)
-    if old is None:
-        if write.replaced:
-            # After the write the replaced versions are gone: counting them now would count
-            # the new ones twice.
-            raise RuntimeError("scoring's count_replaced must be connected to before_write")
-        old = (defaultdict(dict), defaultdict(list))
-    old_cells, old_usage = old
-    cells, usage = contributions(write.written, +1, write.months, write.petitioned)
-    for month, agencies in old_cells.items():
-        for agency_id, values in agencies.items():
-            cell = cells[month][agency_id]
-            for name, value in values.items():
-                cell[name] += value
-    for key, (online, paid) in old_usage.items():
-        entry = usage[key]
-        entry[0] += online
-        entry[1] += paid
-    apply_deltas(cells, usage)
-
-
-def apply_deltas(deltas: Cells, usage: Usage) -> None:
-    """Add count deltas to the cells and usage, and mark what they touch for re-scoring."""
-    # Only agencies whose counts or usage really changed (a new version can leave every count
-    # as it was, e.g. a resend, or an update the month's evaluation does not see) are written
-    # and marked: the others' scores cannot have changed.
-    changed: dict[date, dict[int, dict[str, int]]] = defaultdict(dict)
-    for month, cells in deltas.items():
-        for agency_id, values in cells.items():
-            if any(values.values()):
-                changed[month][agency_id] = dict(values)
-    touched: dict[date, set[int]] = {month: set(cells) for month, cells in changed.items()}
-    for (month, agency_id, _code), (online, paid) in usage.items():
-        if online or paid:
-            touched.setdefault(month, set()).add(agency_id)
-    all_units = units()
-    for month, cells in changed.items():
-        add_to_cells(month, cells)
-    _apply_usage(usage, all_units)
-    mark(touched)
-
-
-def mark(touched: Mapping[date, Iterable[int]]) -> int:
-    """Mark agencies' months for re-scoring and enqueue the task that re-scores them, both in
-    the caller's transaction: they commit (or roll back) with the counts they follow, and the
-    task, visible only once they are, always finds them (ADR 17)."""
-    lines = [(month, int(agency_id)) for month, ids in touched.items() for agency_id in ids]
-    if not lines:
-        return 0
-    insert_rows(
-        RescoreMark._meta.db_table,
-        ("month", "agency_id"),
-        ((connection.ops.adapt_datefield_value(month), agency_id) for month, agency_id in lines),
-    )
-    from dxgov.scoring.jobs import rescore_pending_task  # jobs imports this module
-
-    due = next_round(timezone.now())
-    if not _join_waiting_round(rescore_pending_task.module_path, due):
-        rescore_pending_task.using(run_after=due).enqueue()
-    return len(lines)
-
-
-def _join_waiting_round(task_path: str, due: datetime) -> bool:
-    """Whether a re-scoring task due at `due` is already waiting: this batch's marks then go
-    to that round instead of a task of their own (one round per window, not one per batch).
-    On PostgreSQL the task's row is held FOR SHARE until this transaction ends: a worker
-    claims tasks FOR UPDATE SKIP LOCKED, so it cannot start that round before these marks are
-    committed (nor, if it has claimed it already, is it found here). SQLite has one writer at
-    a time: no worker claims anything while this transaction is open."""
-    table = DBTaskResult._meta.db_table
-    sql = (
-        f"SELECT id FROM {table} WHERE task_path = %s AND status = %s "  # noqa: S608
-        "AND run_after = %s LIMIT 1"
-    )
-    if connection.vendor == "postgresql":
-        sql += " FOR SHARE"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                task_path,
-                str(TaskResultStatus.READY),
-                connection.ops.adapt_datetimefield_value(due),
-            ],
-        )
-        return cursor.fetchone() is not None
-
-
-def next_round(now: datetime) -> datetime:
-    """When a batch committed at `now` is re-scored: the next multiple of
-    `settings.DXGOV_RESCORE_SECONDS` (every batch of the same window shares it, so under
-    steady ingestion one round re-scores them all: a round costs about as much for one
-    province's batch as for all of theirs)."""
-    step = float(settings.DXGOV_RESCORE_SECONDS)
-    if step <= 0:
-        return now
-    stamp = now.timestamp()
-    return datetime.fromtimestamp((stamp // step + 1) * step, tz=UTC)
-
-
-def targets_of(
-    touched: Mapping[date, Iterable[int]], all_units: Mapping[int, Unit]
-) -> set[tuple[int, Period]]:
-    """The (agency, period) pairs whose scores a change to these agencies' months touches:
-    each agency and its ancestors, for the month, its quarter and its year."""
-    lines = lineage(all_units)
-    targets: set[tuple[int, Period]] = set()
-    for month, agencies in touched.items():
-        affected: set[int] = set()
-        for agency_id in agencies:
-            affected.update(lines.get(agency_id, ()))
-        for period in periods.containing(month):
-            targets.update((agency_id, period) for agency_id in affected)
-    return targets
 
 
 # Re-scoring rounds (and full recomputes) run one at a time: two would delete and insert the
@@ -1143,90 +921,3 @@ def lock_scores() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESCORE_LOCK])
-
-
-def take_marks() -> dict[date, set[int]]:
-    """Remove and return every committed mark (month → agencies)."""
-    table = RescoreMark._meta.db_table
-    found: dict[date, set[int]] = defaultdict(set)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {table} RETURNING month, agency_id")  # noqa: S608
-            taken = cursor.fetchall()
-        else:
-            cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
-            last = cursor.fetchone()[0]
-            if last is None:
-                return found
-            cursor.execute(
-                f"SELECT DISTINCT month, agency_id FROM {table} WHERE id <= %s",  # noqa: S608
-                [last],
-            )
-            taken = cursor.fetchall()
-            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])  # noqa: S608
-    for month, agency_id in taken:
-        found[_as_date(month)].add(int(agency_id))
-    return found
-
-
-@dataclass
-class RescoreResult:
-    marks: int  # distinct (month, agency) marks taken
-    scores: int  # Score rows written
-
-
-def rescore_pending() -> RescoreResult:
-    """One re-scoring round: take every committed mark and re-score what it touches, in one
-    transaction (a failure leaves the marks for the next round). Runs as the task a batch
-    enqueues (`jobs.rescore_pending_task`), from `dxgov score766 --pending` and in the daily
-    run; rounds are serialised by `lock_scores`."""
-    with transaction.atomic():
-        lock_scores()
-        touched = take_marks()
-        if not touched:
-            return RescoreResult(0, 0)
-        all_units = units()
-        written = rescore(targets_of(touched, all_units), all_units=all_units)
-        result = RescoreResult(sum(len(ids) for ids in touched.values()), written)
-        rescored(result)
-    return result
-
-
-def pending_marks() -> int:
-    return RescoreMark.objects.count()
-
-
-def _apply_usage(
-    usage: Mapping[tuple[date, int, str], list[int]], all_units: Mapping[int, Unit]
-) -> None:
-    """Add usage deltas in one upsert per month; rows that drop to zero are deleted, as the
-    full recompute never stores them."""
-    table = ProcedureUsage._meta.db_table
-    by_month: dict[date, list[list[Any]]] = defaultdict(list)
-    for (month, agency_id, code), (online, paid) in usage.items():
-        if (online or paid) and agency_id in all_units:
-            by_month[month].append([agency_id, all_units[agency_id].root_id, code, online, paid])
-    columns = (
-        ("agency_id", "bigint"),
-        ("root_id", "bigint"),
-        ("procedure_code", "text"),
-        ("online_dossiers", "bigint"),
-        ("online_payments", "bigint"),
-        ("month", "date"),
-    )
-    for month, lines in by_month.items():
-        day = connection.ops.adapt_datefield_value(month)
-        upsert_rows(
-            table,
-            columns,
-            "agency_id, month, procedure_code",
-            ("online_dossiers", "online_payments"),
-            [[*line, day] for line in lines],
-        )
-        ids = ", ".join(sorted({str(int(line[0])) for line in lines}))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE month = %s AND agency_id IN ({ids}) "  # noqa: S608
-                "AND online_dossiers = 0 AND online_payments = 0",
-                [day],
-            )

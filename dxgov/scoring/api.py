@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from dxgov.accounts.access import access_agency
+from dxgov.orgunits.access import access_agency
 from dxgov.orgunits.models import Agency
 from dxgov.scoring import periods, reports
 from dxgov.scoring.periods import Period
@@ -46,7 +46,13 @@ def _agency(code: str) -> Agency:
 def ranking(request: HttpRequest, filters: Query[ScoreRankingFilter]) -> dict[str, Any]:
     period = _period(filters)
     rows = reports.ranking(period, filters.of)
-    return {"period": period.label, "of": filters.of, "rows": [r.as_json() for r in rows]}
+    unranked = reports.unranked(period, filters.of)
+    return {
+        "period": period.code,
+        "of": filters.of,
+        "rows": [r.as_json() for r in rows],
+        "unranked": [u.as_json() for u in unranked],
+    }
 
 
 @router.get("/scores/units/{code}", response=ScoreUnitOut, summary="A unit's scorecard")
@@ -60,7 +66,7 @@ def compare(request: HttpRequest, filters: Query[ScoreCompareFilter]) -> dict[st
     period = _period(filters)
     codes = [code for code in (filters.a, filters.b) if code]
     units = [reports.unit_report(_agency(code), period).as_json() for code in codes]
-    return {"period": period.label, "units": units}
+    return {"period": period.code, "units": units}
 
 
 @router.get(

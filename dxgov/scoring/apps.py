@@ -7,8 +7,11 @@ class ScoringConfig(AppConfig):
     verbose_name = "Decision 766 scoring"
 
     def ready(self) -> None:
-        from dxgov.dossiers.signals import after_batch, before_write
-        from dxgov.scoring.aggregate import apply_batch, count_replaced
+        # Hooks connect once every app's models are loaded.
+        from dxgov.dossiers.signals import after_batch, before_write, import_finished
+        from dxgov.scoring.deltas import apply_batch, count_replaced
+        from dxgov.scoring.rounds import rescore_after_import
 
         before_write.connect(count_replaced)
         after_batch.connect(apply_batch)
+        import_finished.connect(rescore_after_import)

@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from dxgov.core.periods import Frequency, period_code, split_code
 from dxgov.scoring import qd766
 
 TOLERANCE = Decimal("0.015")
@@ -117,7 +118,7 @@ class UnitGroup:
     unit_name: str
     level: str | None  # PROVINCE / COMMUNE; None for tree parents
     is_root: bool  # the province row (tree parent or metric overview)
-    period: str | None  # "2026-08", "2026-Q3", "2026", or "2026-07-01..2026-07-15"
+    period: str | None  # "202608", "2026Q3", "2026" (core.periods), or "2026-07-01..2026-07-15"
     official_score: Decimal | None
     max_score: int
     counts: Mapping[str, int | None]
@@ -195,7 +196,10 @@ def parse(
     if not isinstance(data, Mapping):
         raise DvcqgFormatError("The response has no 'data' object.")
     endpoint = detect_endpoint(data, hint=payload.get("endpoint"))
-    period = period or (period_of(request) if isinstance(request, Mapping) else None)
+    if period:
+        period = _code(period)
+    else:
+        period = period_of(request) if isinstance(request, Mapping) else None
     rules = qd766.get_ruleset(ruleset)
     warnings: list[str] = []
     if endpoint in METRIC_ENDPOINTS:
@@ -281,17 +285,24 @@ def detect_endpoint(data: Mapping[str, Any], *, hint: Any = None) -> str:
     return found
 
 
+def _code(text: str) -> str:
+    """A period given by hand, as its period code (2026-08 → 202608); a span as it is."""
+    parts = split_code(text, dashed=True)
+    return period_code(*parts) if parts is not None else text
+
+
 def period_of(request: Mapping[str, Any]) -> str | None:
-    """The period a request body asks for: "YYYY-MM", "YYYY-Qn", "YYYY" or "from..to"."""
+    """The period a request body asks for: its period code (202608, 2026Q3, 2026; see
+    core.periods) or, for a span that is none of those, "from..to"."""
     time_type = request.get("timeType")
     year = request.get("year")
     if time_type and year:
         if time_type == "month" and request.get("month"):
-            return f"{int(year):04d}-{int(request['month']):02d}"
+            return period_code(Frequency.MONTH, int(year), int(request["month"]))
         if time_type == "quarter" and request.get("quarter"):
-            return f"{int(year):04d}-Q{int(request['quarter'])}"
+            return period_code(Frequency.QUARTER, int(year), int(request["quarter"]))
         if time_type == "year":
-            return f"{int(year):04d}"
+            return period_code(Frequency.YEAR, int(year))
     start, end = request.get("fromDate"), request.get("toDate")
     if start and end:
         return _span_period(date.fromisoformat(str(start)), date.fromisoformat(str(end)))
@@ -520,9 +531,9 @@ def _span_period(start: date, end: date) -> str:
         last = _calendar.monthrange(end.year, end.month)[1]
         if end.day == last:
             if start.month == end.month:
-                return f"{start.year:04d}-{start.month:02d}"
+                return period_code(Frequency.MONTH, start.year, start.month)
             if start.month % 3 == 1 and end.month == start.month + 2:
-                return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
+                return period_code(Frequency.QUARTER, start.year, (start.month - 1) // 3 + 1)
             if start.month == 1 and end.month == 12:
-                return f"{start.year:04d}"
+                return period_code(Frequency.YEAR, start.year)
     return f"{start.isoformat()}..{end.isoformat()}"

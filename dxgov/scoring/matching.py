@@ -8,7 +8,7 @@ name at the end) dropped, so that names compare within one province.
 
 from __future__ import annotations
 
-from dxgov.orgunits.text import fold
+from dxgov.core.text import fold
 
 COMMITTEE = "uy ban nhan dan"
 

@@ -107,7 +107,7 @@ class RescoreMark(models.Model):
     (its own and its ancestors', for the month, quarter and year) are still to be recomputed.
 
     A batch adds its marks in its own transaction, with the task that drains them
-    (`aggregate.rescore_pending`); the marks carry no constraint, so concurrent batches never
+    (`rounds.rescore_pending`); the marks carry no constraint, so concurrent batches never
     wait on each other here (a mark twice is re-scored once).
     """
 

@@ -3,15 +3,18 @@
 A dossier counts in the month (Asia/Ho_Chi_Minh) in which it was received, and is evaluated
 as of the end of that month (`month_as_of`): a dossier still open then ends then. Quarters and
 years are sums of their months, so every figure is additive over periods and units.
+
+A period is named by the platform's one period code (core.periods, as reports are: 202608,
+2026Q3, 2026); the spelling scores once had (2026-08, 2026-Q3) is still read.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dxgov.scoring.qd766 import TZ
+from dxgov.core.calendar import TZ
+from dxgov.core.periods import Frequency, period_code, split_code
 
 KINDS = ("month", "quarter", "year")
 
@@ -19,7 +22,7 @@ KINDS = ("month", "quarter", "year")
 class BadPeriod(ValueError):
     def __init__(self, text: str) -> None:
         super().__init__(
-            f"{text!r} is not a period: write 2026-08 (month), 2026-Q3 (quarter) or 2026 (year)."
+            f"{text!r} is not a period: write 202608 (month), 2026Q3 (quarter) or 2026 (year)."
         )
 
 
@@ -29,12 +32,10 @@ class Period:
     start: date  # first day
 
     @property
-    def label(self) -> str:
-        if self.kind == "month":
-            return f"{self.start:%Y-%m}"
-        if self.kind == "quarter":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        return str(self.start.year)
+    def code(self) -> str:
+        """The period code (core.periods): 202608, 2026Q3, 2026."""
+        index = {"month": self.start.month, "quarter": (self.start.month - 1) // 3 + 1}
+        return period_code(Frequency(self.kind), self.start.year, index.get(self.kind, 1))
 
     @property
     def months(self) -> list[date]:
@@ -59,6 +60,17 @@ def month_end(first: date) -> date:
     return add_months(first, 1) - timedelta(days=1)
 
 
+def last_complete(kind: str, today: date) -> Period:
+    """The latest period of this kind that has ended before `today` (the month, quarter or year
+    before the running one): a running period's figures are partial."""
+    return of(kind, today).previous()
+
+
+def begins(period: Period) -> datetime:
+    """The period's first moment, Vietnam time."""
+    return datetime.combine(period.start, time(0), TZ)
+
+
 def month_as_of(first: date) -> datetime:
     """The moment a month's dossiers are evaluated: its last microsecond, Vietnam time."""
     return datetime.combine(add_months(first, 1), time(0), TZ) - timedelta(microseconds=1)
@@ -78,21 +90,24 @@ def containing(month: date) -> list[Period]:
     ]
 
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|[Qq]([1-4])))?$")
+# The first month of each index, for the kinds of period a score has.
+_FIRST_MONTH = {
+    Frequency.MONTH: {m: m for m in range(1, 13)},
+    Frequency.QUARTER: {q: 3 * q - 2 for q in range(1, 5)},
+    Frequency.YEAR: {1: 1},
+}
 
 
 def parse(text: str) -> Period:
-    found = _PATTERN.match(text.strip())
-    if not found:
+    """The period a code names (202608, 2026Q3, 2026; also 2026-08, 2026-Q3, lower case)."""
+    parts = split_code(text, dashed=True)
+    if parts is None:
         raise BadPeriod(text)
-    year = int(found.group(1))
-    if year < 2000 or year > 2100:
+    frequency, year, index = parts
+    month = _FIRST_MONTH.get(frequency, {}).get(index)
+    if month is None or not 2000 <= year <= 2100:
         raise BadPeriod(text)
-    if found.group(2):
-        return Period("month", date(year, int(found.group(2)), 1))
-    if found.group(3):
-        return Period("quarter", date(year, (int(found.group(3)) - 1) * 3 + 1, 1))
-    return Period("year", date(year, 1, 1))
+    return Period(frequency.value, date(year, month, 1))
 
 
 def of(kind: str, start: date) -> Period:

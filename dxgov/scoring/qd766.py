@@ -2,9 +2,10 @@
 
 Pure module (standard library only, no ORM). Three steps:
 
-1. `processing(record)` classifies one dossier record (`dxgov.dossier/1`, a mapping with ISO strings
-   or datetimes) by its status history: end of processing, citizen supplement time, supplement
-   requests and the effective deadline. INGEST stores these fields as columns.
+1. `dxgov.dossiers.processing.processing(record)` classifies one dossier record (`dxgov.dossier/1`,
+   a mapping with ISO strings or datetimes) by its status history: end of processing, citizen
+   supplement time, supplement requests and the effective deadline; ingestion stores these
+   figures as columns. `on_time` reads them (2.1).
 2. `dossier_facts(...)`, `procedure_facts(...)` and `unit_facts(...)` turn one dossier, one
    procedure (TTHC) in one month, or one unit's certified-copy figures into a `Counts`: plain
    integers, one per numerator and denominator. `Counts` add with `+`, so any period or unit
@@ -47,14 +48,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any, Literal, Protocol
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from dxgov.core.calendar import TZ, WorkingCalendar
+from dxgov.dossiers.processing import (
+    NO_HOLIDAYS,
+    SUPPLEMENT_OPEN,
+    Processing,
+    as_datetime,
+    processing,
+)
 
 DEFAULT_RULESET = "qd766-v1"
 PORTAL_RULESET = "qd766-portal-v1"
@@ -62,81 +68,9 @@ PORTAL_RULESET = "qd766-portal-v1"
 PeriodKind = Literal["month", "quarter", "year"]
 WhenEmpty = Literal["none", "zero", "full"]
 
-# Statuses of `status_history` (contract, dossier record v1).
-RECEIVED = "received"
-PROCESSING = "processing"
-SUPPLEMENT_REQUESTED = "supplement_requested"
-SUPPLEMENT_COMPLETED = "supplement_completed"
-FINISHED = "finished"
-RETURNED = "returned"
-STOPPED = "stopped"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-STATUSES = frozenset(
-    {
-        RECEIVED,
-        PROCESSING,
-        SUPPLEMENT_REQUESTED,
-        SUPPLEMENT_COMPLETED,
-        FINISHED,
-        RETURNED,
-        STOPPED,
-        REJECTED,
-        WITHDRAWN,
-    }
-)
-# End of processing, by precedence (§2.2): finished > returned > stopped / rejected / withdrawn.
-END_PRECEDENCE: tuple[frozenset[str], ...] = (
-    frozenset({FINISHED}),
-    frozenset({RETURNED}),
-    frozenset({STOPPED, REJECTED, WITHDRAWN}),
-)
-SUPPLEMENT_OPEN = "supplement_open"  # `Processing.end_status` when an open request ends processing
-
 CHANNEL_IN_PERSON = 1
 CHANNEL_ONLINE = 2
 CHANNEL_POSTAL = 3
-
-
-# --------------------------------------------------------------------------------------------
-# Working days
-
-
-@dataclass(frozen=True)
-class WorkingCalendar:
-    """Monday–Friday, minus `holidays` (the hook for public holidays and make-up days off)."""
-
-    holidays: frozenset[date] = frozenset()
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.holidays
-
-    def add_working_days(self, start: datetime, days: int) -> datetime:
-        """`start` plus `days` working days, at the same local time of day.
-
-        Each step moves to the next working day, so Friday 10:00 + 1 = Monday 10:00 and
-        Saturday 10:00 + 1 = Monday 10:00.
-        """
-        local = start.astimezone(TZ)
-        return datetime.combine(_working_day_after(self, local.date(), days), local.timetz())
-
-    def add_working_days_to_date(self, start: date, days: int) -> date:
-        return self.add_working_days(datetime.combine(start, time(12, tzinfo=TZ)), days).date()
-
-
-DEFAULT_CALENDAR = WorkingCalendar()
-
-
-@lru_cache(maxsize=65_536)
-def _working_day_after(calendar: WorkingCalendar, day: date, days: int) -> date:
-    """The day `days` working days after `day`; memoised, as every dossier received on one
-    day with one processing time has the same deadline day (ingestion computes it per record)."""
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if calendar.is_working_day(day):
-            remaining -= 1
-    return day
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,21 +103,6 @@ class ProcedureInfo:
         for name in ("announced_on", "legal_basis_effective_on", "published_on"):
             values[name] = _as_date(values.get(name))
         return cls(**values)
-
-
-@dataclass(frozen=True)
-class Processing:
-    """What `processing()` derives from a dossier's status history (stored as columns)."""
-
-    received_at: datetime
-    end_at: datetime | None  # None while still being processed
-    end_status: str | None  # FINISHED … WITHDRAWN, SUPPLEMENT_OPEN, "finished_at", or None
-    supplement_seconds: int  # citizen time between a request and its completion, subtracted
-    supplement_requests: int
-    supplement_open: bool  # the last request has no completion
-    late_by_supplements: bool  # two or more requests: late whatever the dates
-    due_at: datetime | None  # as the source sent it
-    effective_due: datetime | None  # deadline + supplement time; None when there is no deadline
 
 
 class ProcessingFields(Protocol):
@@ -582,137 +501,7 @@ class Scorecard:
 
 
 # --------------------------------------------------------------------------------------------
-# Step 1: processing
-
-
-def processing(
-    record: Mapping[str, Any], *, calendar: WorkingCalendar = DEFAULT_CALENDAR
-) -> Processing:
-    """End of processing, supplement time and effective deadline of one dossier record (§2.2).
-
-    * End: the first status reached by precedence finished > returned > stopped / rejected /
-      withdrawn; else the record's `finished_at`; else a single open supplement request ends
-      processing at that request; else None (still open).
-    * Supplement time: the sum of request → completion spans before the end.
-    * Two or more supplement requests: `late_by_supplements`.
-    * `effective_due` = `due_at` + supplement time; without `due_at`, `received_at` + the
-      procedure's `processing_time` (working days skip weekends and calendar holidays) +
-      supplement time; None when there is no deadline at all.
-    """
-    received_at = _as_datetime(record.get("received_at"))
-    if received_at is None:
-        raise InvalidRecord("received_at")
-    history = [
-        (at, str(item.get("status")))
-        for item in record.get("status_history") or ()
-        if (at := _as_datetime(item.get("at"))) is not None
-    ]
-    return processing_parsed(
-        received_at,
-        history,
-        finished_at=record.get("finished_at"),
-        due_at=record.get("due_at"),
-        limit=record.get("processing_time"),
-        calendar=calendar,
-    )
-
-
-_SUPPLEMENT_STATUSES = frozenset({SUPPLEMENT_REQUESTED, SUPPLEMENT_COMPLETED})
-
-
-def processing_parsed(
-    received_at: datetime,
-    history: list[tuple[datetime, str]],
-    *,
-    finished_at: Any,
-    due_at: Any,
-    limit: Any,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> Processing:
-    """`processing()` of a record whose received time and history (`(at, status)` pairs, in
-    the record's order) are already parsed, as ingestion has them; `history` is sorted in
-    place. `finished_at` and `due_at` are datetimes or ISO strings, as in a record."""
-    return Processing(
-        *processing_values(
-            received_at,
-            history,
-            finished_at=finished_at,
-            due_at=due_at,
-            limit=limit,
-            calendar=calendar,
-        )
-    )
-
-
-ProcessingValues = tuple[
-    datetime, datetime | None, str | None, int, int, bool, bool, datetime | None, datetime | None
-]
-
-
-def processing_values(
-    received_at: datetime,
-    history: list[tuple[datetime, str]],
-    *,
-    finished_at: Any,
-    due_at: Any,
-    limit: Any,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> ProcessingValues:
-    """`processing_parsed`'s fields as a tuple, in `Processing`'s order: ingestion's fast path
-    reads them for every record, and building the frozen dataclass was a fifth of the cost."""
-    history.sort(key=_first)
-    end_at: datetime | None = None
-    end_status: str | None = None
-    for statuses in END_PRECEDENCE:
-        # Sorted by time: the first match is the earliest (ties: the first listed).
-        for at, status in history:
-            if status in statuses:
-                end_at, end_status = at, status
-                break
-        if end_at is not None:
-            break
-    if end_at is None:
-        finished = _as_datetime(finished_at)
-        if finished is not None:
-            end_at, end_status = finished, "finished_at"
-
-    requests = 0
-    seconds = 0
-    open_request: datetime | None = None
-    if any(status in _SUPPLEMENT_STATUSES for _at, status in history):
-        for at, status in history:
-            if status == SUPPLEMENT_REQUESTED:
-                requests += 1
-                if open_request is None:
-                    open_request = at
-            elif status == SUPPLEMENT_COMPLETED and open_request is not None:
-                stop = at if end_at is None else min(at, end_at)
-                seconds += max(0, int((stop - open_request).total_seconds()))
-                open_request = None
-    supplement_open = open_request is not None
-    if requests == 1 and open_request is not None and (end_at is None or open_request < end_at):
-        end_at, end_status = open_request, SUPPLEMENT_OPEN
-
-    due_at = _as_datetime(due_at)
-    deadline = due_at
-    if deadline is None:
-        deadline = _deadline_from_limit(received_at, limit, calendar)
-    effective_due = None if deadline is None else deadline + timedelta(seconds=seconds)
-    return (
-        received_at,
-        end_at,
-        end_status,
-        seconds,
-        requests,
-        supplement_open,
-        requests >= 2,
-        due_at,
-        effective_due,
-    )
-
-
-def _first(pair: tuple[datetime, str]) -> datetime:
-    return pair[0]
+# Step 1: on time (the dossier's processing figures are the dossiers app's: `processing`)
 
 
 def on_time(p: ProcessingFields, as_of: datetime) -> bool:
@@ -734,15 +523,15 @@ def petition_on_time(
     as_of: datetime,
     *,
     ruleset: str | RuleSet = DEFAULT_RULESET,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    calendar: WorkingCalendar = NO_HOLIDAYS,
 ) -> bool:
     """A PAKN handled within 15 working days of receipt, or still open within them at `as_of`."""
     rules = get_ruleset(ruleset)
-    received = _as_datetime(petition.get("received_at"))
+    received = as_datetime(petition.get("received_at"))
     if received is None:
         return False
-    deadline = calendar.add_working_days(received, rules.petition_working_days)
-    handled = _as_datetime(petition.get("handled_at"))
+    deadline = calendar.add_working_days_at(received, rules.petition_working_days)
+    handled = as_datetime(petition.get("handled_at"))
     end = handled if handled is not None and handled <= as_of else as_of
     return end <= deadline
 
@@ -758,7 +547,7 @@ def dossier_facts(
     as_of: datetime,
     proc: Processing | None = None,
     ruleset: str | RuleSet = DEFAULT_RULESET,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    calendar: WorkingCalendar = NO_HOLIDAYS,
 ) -> Counts:
     """One dossier's contributions to every dossier metric, in its month of receipt.
 
@@ -827,7 +616,7 @@ def procedure_facts(
     online_dossiers: int = 0,
     online_payments: int = 0,
     ruleset: str | RuleSet = DEFAULT_RULESET,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    calendar: WorkingCalendar = NO_HOLIDAYS,
 ) -> Counts:
     """One procedure's contributions for one unit in one month [`period_start`, `period_end`].
 
@@ -849,14 +638,13 @@ def procedure_facts(
             rules.publish_working_days_ministry if ministry else rules.publish_working_days_province
         )
         values["procedures_announced_on_time"] = int(
-            effective is not None and announced <= _subtract_working_days(effective, lead, calendar)
+            effective is not None and announced <= calendar.working_day_before(effective, lead)
         )
         values["procedures_to_post"] = 1
         limit = rules.post_working_days_ministry if ministry else rules.post_working_days_province
         published = procedure.published_on
         values["procedures_posted_on_time"] = int(
-            published is not None
-            and published <= calendar.add_working_days_to_date(announced, limit)
+            published is not None and published <= calendar.working_day_after(announced, limit)
         )
 
     if procedure.published_on is not None and procedure.published_on <= period_end:
@@ -1176,30 +964,10 @@ def vector_points(values: Sequence[int], ruleset: str | RuleSet = DEFAULT_RULESE
 # Helpers
 
 
-class InvalidRecord(ValueError):
-    def __init__(self, field_name: str) -> None:
-        super().__init__(f"The dossier record needs a valid {field_name!r} date and time.")
-        self.field_name = field_name
-
-
 def round_points(value: Fraction) -> Decimal:
     """Points rounded half-up to 2 decimals, as DVCQG publishes them."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        result = value
-    elif isinstance(value, str):
-        result = datetime.fromisoformat(value)
-    else:
-        return None
-    if result.tzinfo is None:
-        result = result.replace(tzinfo=TZ)
-    return result
 
 
 def _as_date(value: Any) -> date | None:
@@ -1210,49 +978,6 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
-
-
-def deadline_from_limit(
-    received_at: datetime, limit: Any, calendar: WorkingCalendar = DEFAULT_CALENDAR
-) -> datetime | None:
-    """The deadline a processing time (`{"value", "unit"}`) gives from the receipt; None when
-    it gives none."""
-    return _deadline_from_limit(received_at, limit, calendar)
-
-
-def _deadline_from_limit(
-    received_at: datetime, limit: Any, calendar: WorkingCalendar
-) -> datetime | None:
-    if not isinstance(limit, Mapping):
-        return None
-    value = limit.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        amount = float(value)
-    except ValueError:
-        return None
-    if amount < 0:
-        return None
-    unit = limit.get("unit")
-    if unit == "hour":
-        return received_at + timedelta(hours=amount)
-    if unit == "day":
-        return received_at + timedelta(days=amount)
-    if unit == "working_day":
-        whole = int(amount)
-        base = calendar.add_working_days(received_at, whole)
-        return base + timedelta(days=amount - whole)
-    return None
-
-
-def _subtract_working_days(day: date, days: int, calendar: WorkingCalendar) -> date:
-    remaining = days
-    while remaining > 0:
-        day -= timedelta(days=1)
-        if calendar.is_working_day(day):
-            remaining -= 1
-    return day
 
 
 def _sync_with_fallback(
@@ -1282,7 +1007,6 @@ def _processing_seconds(p: Processing) -> int:
 
 
 __all__ = [
-    "DEFAULT_CALENDAR",
     "DEFAULT_RULESET",
     "GROUPS",
     "METRICS",
@@ -1291,17 +1015,13 @@ __all__ = [
     "Counts",
     "Formula",
     "GroupScore",
-    "InvalidRecord",
     "MetricDef",
     "MetricScore",
     "Points",
     "ProcedureInfo",
-    "Processing",
     "RuleSet",
     "Scorecard",
     "UnknownRuleSet",
-    "WorkingCalendar",
-    "deadline_from_limit",
     "dossier_facts",
     "get_ruleset",
     "group_points",
@@ -1309,9 +1029,6 @@ __all__ = [
     "on_time",
     "petition_on_time",
     "procedure_facts",
-    "processing",
-    "processing_parsed",
-    "processing_values",
     "score",
     "unit_facts",
 ]

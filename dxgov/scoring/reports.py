@@ -10,17 +10,19 @@ codes, dates and statuses are listed (no personal data is stored anyway).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dxgov.dossiers.models import Dossier, Procedure
+from dxgov.dossiers.models import Dossier, Procedure, SourceSystem
 from dxgov.orgunits.models import Agency, AgencyKind
-from dxgov.scoring import periods, qd766
+from dxgov.scoring import gaps, periods, qd766
+from dxgov.scoring.dvcqg import TOLERANCE
 from dxgov.scoring.labels import GROUP_LABELS, METRIC_LABELS
-from dxgov.scoring.models import OfficialScore, Score
+from dxgov.scoring.models import MonthCounts, OfficialScore, Score
 from dxgov.scoring.periods import Period
 
 RULESET = qd766.DEFAULT_RULESET
@@ -49,14 +51,31 @@ def latest_period(kind: str) -> Period | None:
     return None if start is None else Period(kind, start)
 
 
+def latest_complete_period(kind: str, today: date | None = None) -> Period | None:
+    """The latest scored period of `kind` that is over: the default of every ranking, page and
+    export (the running month's figures are partial: some units have no dossiers yet)."""
+    last = periods.last_complete(kind, today or timezone.localdate())
+    start = (
+        Score.objects.filter(period_kind=kind, ruleset=RULESET, period_start__lte=last.start)
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    return None if start is None else Period(kind, start)
+
+
 def choose_period(text: str | None, kind: str | None = None) -> Period:
-    """The period asked for ("2026-08", "2026-Q3", "2026"), else the latest scored one of
-    `kind` (month by default), else the current one. `periods.BadPeriod` for text that is not
-    a period."""
+    """The period asked for ("202608", "2026Q3", "2026"), else the latest complete scored one
+    of `kind` (month by default), else the latest scored one (a platform in its first month),
+    else the last complete one. `periods.BadPeriod` for text that is not a period."""
     if text:
         return periods.parse(text)
     chosen = kind if kind in periods.KINDS else "month"
-    return latest_period(chosen) or periods.of(chosen, timezone.localdate())
+    return (
+        latest_complete_period(chosen)
+        or latest_period(chosen)
+        or periods.last_complete(chosen, timezone.localdate())
+    )
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -124,6 +143,50 @@ def ranking(period: Period, kind: str = "provinces") -> list[Row]:
     return _rows(scores)
 
 
+@dataclass(frozen=True)
+class Unranked:
+    """A unit left out of a ranking, and why (scoring.gaps)."""
+
+    code: str
+    name: str
+    gap: gaps.Gap
+    reason: str  # the reason in words
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "gap": self.gap.value, "reason": self.reason}
+
+
+def unranked(period: Period, kind: str = "provinces") -> list[Unranked]:
+    """The units of the ranking without a score for the period, by name, each with its reason."""
+    scored = Score.objects.filter(
+        period_kind=period.kind, period_start=period.start, ruleset=RULESET
+    ).values_list("agency_id", flat=True)
+    missing = peers(kind).exclude(pk__in=scored).order_by("name")
+    found = []
+    for agency in missing:
+        # A source reports for its agencies and everything below them.
+        above = [code for code in agency.path.split("/") if code]
+        serving = Q(agencies__path__startswith=agency.path) | Q(agencies__code__in=above)
+        contacts = list(
+            SourceSystem.objects.filter(serving, active=True)
+            .distinct()
+            .values_list("last_contact_at", flat=True)
+        )
+        known = [moment for moment in contacts if moment is not None]
+        last_contact = max(known) if known else None
+        received = MonthCounts.objects.filter(
+            agency__path__startswith=agency.path, month__in=period.months
+        ).aggregate(n=Sum("dossiers_received"))["n"]
+        reason = gaps.gap(
+            has_source=bool(contacts),
+            last_contact=last_contact,
+            period_begins=periods.begins(period),
+            dossiers=received or 0,
+        )
+        found.append(Unranked(agency.code, agency.name, reason, gaps.explain(reason, last_contact)))
+    return found
+
+
 def children_ranking(agency: Agency, period: Period) -> list[Row]:
     """The unit's departments and communes (its direct children), by total."""
     scores = Score.objects.filter(
@@ -184,7 +247,7 @@ class UnitReport:
         return {
             "code": self.agency.code,
             "name": self.agency.name,
-            "period": self.period.label,
+            "period": self.period.code,
             "total": None if self.score is None else float(self.score.total),
             "rank": None if self.rank is None else {"rank": self.rank[0], "of": self.rank[1]},
             "groups": [
@@ -193,7 +256,7 @@ class UnitReport:
             ],
             "metrics": [m.as_json() for m in self.metrics],
             "trend": [
-                {"period": p.label, "total": None if t is None else float(t)} for p, t in self.trend
+                {"period": p.code, "total": None if t is None else float(t)} for p, t in self.trend
             ],
             "children": [row.as_json() for row in self.children],
             "official": self.official,
@@ -318,7 +381,6 @@ def official_vs_computed(agency: Agency, period: Period) -> list[dict[str, Any]]
 
 
 def qd766_tolerance() -> Decimal:
-    from dxgov.scoring.dvcqg import TOLERANCE
 
     return TOLERANCE
 

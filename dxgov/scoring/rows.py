@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from dxgov.core.calendar import WorkingCalendar
+from dxgov.dossiers.processing import NO_HOLIDAYS, SUPPLEMENT_COMPLETED
 from dxgov.scoring import qd766
 from dxgov.scoring.qd766 import Counts
-
-SUPPLEMENT_COMPLETED = qd766.SUPPLEMENT_COMPLETED
 
 
 def supplement_open(row: Mapping[str, Any]) -> bool:
@@ -43,25 +43,40 @@ def row_on_time(row: Mapping[str, Any], as_of: datetime) -> bool:
 
 
 def petition_counts(
-    petitions: list[Mapping[str, Any]], as_of: datetime, ruleset: str = qd766.DEFAULT_RULESET
+    petitions: list[Mapping[str, Any]],
+    as_of: datetime,
+    ruleset: str = qd766.DEFAULT_RULESET,
+    calendar: WorkingCalendar = NO_HOLIDAYS,
 ) -> tuple[int, int]:
-    """(on time, satisfied) among a dossier's petitions at `as_of`."""
+    """(on time, satisfied) among a dossier's petitions at `as_of`, their 15 working days
+    counted in `calendar`."""
     on_time = satisfied = 0
     for petition in petitions:
-        timely = qd766.petition_on_time(petition, as_of, ruleset=ruleset)
+        timely = qd766.petition_on_time(petition, as_of, ruleset=ruleset, calendar=calendar)
         on_time += timely
         satisfied += timely and not petition.get("disliked") and not petition.get("recomplained")
     return on_time, satisfied
 
 
-def row_counts(row: Mapping[str, Any], *, paper: bool, as_of: datetime) -> Counts:
-    """The counts of one dossier row (`ingest.ROW_FIELDS` values) at `as_of`."""
-    return Counts(
-        **dict(zip(DOSSIER_FIELDS, row_values(row, paper=paper, as_of=as_of), strict=True))
-    )
+def row_counts(
+    row: Mapping[str, Any],
+    *,
+    paper: bool,
+    as_of: datetime,
+    calendar: WorkingCalendar = NO_HOLIDAYS,
+) -> Counts:
+    """The counts of one dossier row (`dossiers.rows.ROW_FIELDS` values) at `as_of`."""
+    values = row_values(row, paper=paper, as_of=as_of, calendar=calendar)
+    return Counts(**dict(zip(DOSSIER_FIELDS, values, strict=True)))
 
 
-def row_values(row: Mapping[str, Any], *, paper: bool, as_of: datetime) -> tuple[int, ...]:
+def row_values(
+    row: Mapping[str, Any],
+    *,
+    paper: bool,
+    as_of: datetime,
+    calendar: WorkingCalendar = NO_HOLIDAYS,
+) -> tuple[int, ...]:
     """`row_counts` as a tuple in DOSSIER_FIELDS order: what the incremental update adds up
     for every changed dossier of a batch, without building a Counts."""
     get = row.get
@@ -78,7 +93,9 @@ def row_values(row: Mapping[str, Any], *, paper: bool, as_of: datetime) -> tuple
     petitions = get("petitions") or ()
     petitions_on_time = petitions_satisfied = 0
     if petitions:
-        petitions_on_time, petitions_satisfied = petition_counts(list(petitions), as_of)
+        petitions_on_time, petitions_satisfied = petition_counts(
+            list(petitions), as_of, calendar=calendar
+        )
     rating = get("rating")
     complained = bool(get("petition_count") or petitions) or (
         rating is not None and int(rating) <= 2

@@ -4,20 +4,28 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from dxgov.core.limits import MAX_PAGE
-
-PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
-Period = Field(
-    None, pattern=PERIOD_PATTERN, description="2026-08 (month), 2026-Q3 (quarter) or 2026 (year)"
-)
+from dxgov.scoring import periods
 
 
 class ScorePeriodFilter(Schema):
-    period: str | None = Period
+    period: str | None = Field(
+        None,
+        max_length=16,
+        description="202608 (month), 2026Q3 (quarter) or 2026 (year); 2026-08 and 2026-Q3 "
+        "are read too",
+    )
     kind: Literal["month", "quarter", "year"] = Field(
         "month", description="with no period: the latest of this kind"
     )
+
+    @field_validator("period")
+    @classmethod
+    def _a_period(cls, value: str | None) -> str | None:
+        # Read by the one parser (scoring.periods): what it refuses is a 422.
+        return None if value is None else periods.parse(value).code
 
 
 class ScoreRankingFilter(ScorePeriodFilter):
@@ -50,10 +58,22 @@ class ScoreRowOut(Schema):
     dossiers_received: int
 
 
+class UnrankedOut(Schema):
+    code: str
+    name: str
+    gap: str = Field(
+        ..., description="no_source, source_silent, no_dossiers or not_scored (scoring.gaps)"
+    )
+    reason: str = Field(..., description="The reason in words")
+
+
 class ScoreRankingOut(Schema):
     period: str | None
     of: str
     rows: list[ScoreRowOut]
+    unranked: list[UnrankedOut] = Field(
+        default_factory=list, description="The units without a score for the period, and why"
+    )
 
 
 class ScoreGroupOut(Schema):

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from dxgov.dossiers.signals import Hook
+from dxgov.core.hooks import Hook
 
 rescored: Hook[Any] = Hook()

@@ -15,9 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from dxgov.accounts.access import access_agency, in_scope
+from dxgov.core import formats
+from dxgov.orgunits.access import access_agency, in_scope
+from dxgov.orgunits.agencies import short_agency_name
 from dxgov.orgunits.models import Agency
 from dxgov.scoring import exports, periods, reports
 from dxgov.scoring.labels import COUNT_LABELS, GROUP_LABELS, KIND_LABELS
@@ -25,6 +28,8 @@ from dxgov.scoring.periods import Period
 
 PAGE_SIZE = 50
 RANKED = {"provinces", "ministries"}
+# What a ranking export's file name calls each kind (in Vietnamese, without diacritics).
+RANKED_SLUGS = {"provinces": "tinh-thanh-pho", "ministries": "bo-nganh"}
 
 
 def _period(request: HttpRequest) -> Period:
@@ -85,12 +90,17 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "period": period,
         "of": kind,
         "rows": rows,
+        "unranked": reports.unranked(period, kind),
         "groups": [(g, GROUP_LABELS[g]) for g in reports.GROUPS],
         "kinds": KIND_LABELS.items(),
         "kind": period.kind,
         "choices": _period_choices(period.kind),
         "chart": json.dumps(
-            {"labels": [r.name for r in rows], "values": [float(r.total) for r in rows]},
+            # Short names on the chart ("TP Hồ Chí Minh"), written out in full in the table.
+            {
+                "labels": [short_agency_name(r.name, r.code) for r in rows],
+                "values": [float(r.total) for r in rows],
+            },
             ensure_ascii=False,
         ),
     }
@@ -105,11 +115,25 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
         kind = "provinces"
     period = _period(request)
     rows = reports.ranking(period, kind)
-    name = f"xep-hang-766-{kind}-{period.label}"
+    # The file is named in Vietnamese: "xep-hang-766-tinh-thanh-pho-202611", "…-bo-nganh-…".
+    name = f"xep-hang-766-{RANKED_SLUGS[kind]}-{period.code}"
+    unranked = reports.unranked(period, kind)
     if fmt == "json":
-        body = {"period": period.label, "of": kind, "rows": [r.as_json() for r in rows]}
+        body = {
+            "period": period.code,
+            "of": kind,
+            "rows": [r.as_json() for r in rows],
+            "unranked": [u.as_json() for u in unranked],
+        }
         return _download(exports.as_json(body), fmt, name)
-    headers = [_("Rank"), _("Code"), _("Unit"), _("Total"), *_group_headers(), _("Dossiers")]
+    headers = [
+        _("Rank"),
+        _("Code"),
+        pgettext("administrative unit", "Unit"),
+        _("Total"),
+        *_group_headers(),
+        _("Dossiers"),
+    ]
     table = [
         [
             r.rank,
@@ -123,7 +147,16 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     ]
     if fmt == "csv":
         return _download(exports.table_csv(headers, table), fmt, name)
-    return _download(exports.workbook([(period.label, headers, table)]), fmt, name)
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = [(period.code, headers, table)]
+    if unranked:
+        sheets.append(
+            (
+                pgettext("excel sheet", "Not ranked"),
+                [_("Code"), _("Agency"), _("Why")],
+                [[u.code, u.name, u.reason] for u in unranked],
+            )
+        )
+    return _download(exports.workbook(sheets), fmt, name)
 
 
 @login_required
@@ -134,7 +167,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
     chart = {}
     if report.score is not None:
         chart = {
-            "labels": [p.label for p, _total in report.trend],
+            "labels": [formats.period_label(p.code, lang=get_language()) for p, _t in report.trend],
             "values": [None if t is None else float(t) for _period, t in report.trend],
         }
     context = {
@@ -157,7 +190,7 @@ def unit_export(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     period = _period(request)
     report = reports.unit_report(agency, period)
-    name = f"chi-so-766-{agency.code}-{period.label}"
+    name = f"chi-so-766-{agency.code}-{period.code}"
     if fmt == "json":
         return _download(exports.as_json(report.as_json()), fmt, name)
     headers = [
@@ -183,12 +216,18 @@ def unit_export(request: HttpRequest, code: str) -> HttpResponse:
     ]
     if fmt == "csv":
         return _download(exports.table_csv(headers, table), fmt, name)
-    child_headers = [_("Rank"), _("Code"), _("Unit"), _("Total"), *_group_headers()]
+    child_headers = [
+        _("Rank"),
+        _("Code"),
+        pgettext("administrative unit", "Unit"),
+        _("Total"),
+        *_group_headers(),
+    ]
     children = [
         [r.rank, r.code, r.name, float(r.total), *(float(r.groups[g]) for g in reports.GROUPS)]
         for r in report.children
     ]
-    trend_rows = [[p.label, None if t is None else float(t)] for p, t in report.trend]
+    trend_rows = [[p.code, None if t is None else float(t)] for p, t in report.trend]
     return _download(
         exports.workbook(
             [

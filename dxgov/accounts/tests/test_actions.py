@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dxgov.accounts import actions
-from dxgov.accounts.models import Role, User
+from dxgov.accounts.models import User
 from dxgov.audit.models import AuditEvent, EventType
+from dxgov.core.roles import Role
 from dxgov.orgunits.models import Agency
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dxgov.accounts import actions, ratelimit
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
-from dxgov.core.demo import DEMO_TOTP_KEY_HEX
+from dxgov.demo.users import DEMO_TOTP_KEY_HEX
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

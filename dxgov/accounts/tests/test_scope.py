@@ -7,11 +7,11 @@ import json
 import pytest
 from django.test import Client
 
-from dxgov.accounts.access import agencies_in_scope, in_scope
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
+from dxgov.orgunits.access import agencies_in_scope, in_scope
 from dxgov.orgunits.models import Agency
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

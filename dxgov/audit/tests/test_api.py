@@ -13,12 +13,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from dxgov.accounts.actions import create_token
-from dxgov.accounts.testing import client_for
 from dxgov.audit import merkle, signing
 from dxgov.audit.actions import create_checkpoint
 from dxgov.audit.chain import event_hash
 from dxgov.audit.models import AuditEvent
 from dxgov.audit.tests.test_checkpoints import append
+from dxgov.testing.clients import client_for
 
 CHECKER = Path(__file__).resolve().parents[3] / "docs" / "verify_proof.py"
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 
-from dxgov.accounts.testing import client_for
 from dxgov.audit.actions import create_checkpoint
 from dxgov.audit.models import AuditEvent, VerificationRun
 from dxgov.audit.tests.test_checkpoints import append
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from dxgov.accounts.testing import client_for
+from dxgov.testing.clients import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

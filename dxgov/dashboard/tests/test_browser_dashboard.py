@@ -14,6 +14,24 @@ from dxgov.reporting import actions
 
 pytestmark = pytest.mark.browser
 
+# A point where the element itself is hit (a province's shape need not cover its box's centre).
+_POINT_INSIDE = """(selector) => {
+  const element = document.querySelector(selector);
+  const box = element.getBoundingClientRect();
+  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
+    const x = box.left + box.width * i / 24, y = box.top + box.height * j / 24;
+    if (document.elementFromPoint(x, y) === element) return [x, y];
+  }
+  return null;
+}"""
+
+
+def _click_inside(page: Any, selector: str) -> None:
+    page.locator(selector).scroll_into_view_if_needed()
+    point = page.evaluate(_POINT_INSIDE, selector)
+    assert point is not None, f"nothing of {selector} can be clicked"
+    page.mouse.click(*point)
+
 
 def test_drill_down_and_live_update(
     chromium: BrowserPage, password: str, reference_data: Any
@@ -26,13 +44,13 @@ def test_drill_down_and_live_update(
     page.click("button[type=submit].primary")
     page.wait_for_url("**/dashboard/")
     page.locator("#block-indicators canvas").first.wait_for()
-    assert page.locator("svg.dxmap circle.dot").count() == 34
+    assert page.locator("svg.dxmap path.area").count() == 34  # the provinces' shapes
     assert "Quần đảo Hoàng Sa (TP Đà Nẵng)" in page.inner_html("#block-map")
     assert "Quần đảo Trường Sa (tỉnh Khánh Hòa)" in page.inner_html("#block-map")
     chromium.shot("dashboard-01-overview")
 
     # Phú Thọ is the one province in this officer's scope: a link on the map.
-    page.click('svg.dxmap a.province circle[data-code="UBND-T25"]')
+    _click_inside(page, 'svg.dxmap a.province path[data-code="UBND-T25"]')
     page.wait_for_url("**/dashboard/agency/UBND-T25/**")
     assert "Ủy ban nhân dân tỉnh Phú Thọ" in page.inner_text("h1")
     chromium.shot("dashboard-02-province")

@@ -14,19 +14,19 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.dashboard import cache, feed
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
 from dxgov.dashboard.tests.world import DashWorld
 from dxgov.directives import actions as directive_actions
-from dxgov.directives.jobs import run_daily
 from dxgov.directives.models import Directive, Task
 from dxgov.forecasting.actions import recompute_forecasts
 from dxgov.notifications.actions import notify
+from dxgov.operations.daily import run_daily
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions
 from dxgov.reporting.models import DataValue
-from dxgov.scoring.aggregate import RescoreResult
+from dxgov.scoring.rounds import RescoreResult
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone, translation
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.dashboard import blocks
 from dxgov.dashboard import cache as dashboard_cache
 from dxgov.dashboard.tests.world import DashWorld
@@ -20,6 +19,7 @@ from dxgov.forecasting.models import Forecast
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import periods
 from dxgov.reporting.models import DataValue
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

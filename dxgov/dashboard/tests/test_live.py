@@ -11,13 +11,13 @@ from django.core import mail
 from django.test import override_settings
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.dashboard import feed
 from dxgov.dashboard.digest import send_weekly_digests
 from dxgov.dashboard.models import ChangeFeed
 from dxgov.dashboard.tests.world import DashWorld
 from dxgov.notifications.models import Notification
 from dxgov.reporting import actions
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

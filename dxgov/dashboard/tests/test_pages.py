@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.dashboard.tests.world import DashWorld
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,14 @@ import pytest
 from django.utils import timezone
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.dashboard import feed, sources
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
-from dxgov.dossiers.generate import catalogue, dossiers
-from dxgov.dossiers.generate import sources as source_plans
+from dxgov.demo import scoring as demo
+from dxgov.demo.dossiers import catalogue, dossiers
+from dxgov.demo.dossiers import sources as source_plans
+from dxgov.demo.scoring_generation import agency_refs
 from dxgov.dossiers.models import SourceSystem
-from dxgov.scoring import demo
-from dxgov.scoring.generation import agency_refs
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_ranking_block_orders_provinces_and_links_scorecards(
     assert totals == sorted(totals, reverse=True)
     client = client_for(phutho_viewer)
     body = text(client.get("/dashboard/?block=ranking"))
-    label = ranking.period.label
+    label = ranking.period.code
     # Rows in rank order, each linking to the province's scorecard for that month (scores are
     # national: a Phú Thọ viewer sees all three).
     positions = [body.index(f'href="/scores/units/{code}/?period={label}"') for code in codes]
@@ -80,7 +80,7 @@ def test_map_colours_provinces_by_the_766_index(scored: date, phutho_viewer: Use
     body = text(client_for(phutho_viewer).get("/dashboard/map/?show=score766"))
     ranking = sources.ranking_766()
     for row in ranking.rows:
-        assert f'href="/scores/units/{row.code}/?period={ranking.period.label}"' in body
+        assert f'href="/scores/units/{row.code}/?period={ranking.period.code}"' in body
     assert 'value="score766"' in body  # the chooser offers it
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from dxgov.accounts.models import User
-from dxgov.core.demo import _first_commune
+from dxgov.demo.users import _first_commune
 from dxgov.indicators import actions as indicator_actions
 from dxgov.indicators.actions import IndicatorInput
 from dxgov.indicators.models import Indicator, ValueType
@@ -23,7 +23,7 @@ from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions
 from dxgov.reporting.actions import ValueInput
 from dxgov.reporting.models import Report, ReportDefinition
-from dxgov.reporting.views import current_period
+from dxgov.reporting.schedule import current_period
 
 RATES = {"UBND-T25": 60, "UBND-T11": 12, "UBND-T79": 85}
 LEADERS = {"UBND-T25": "phutho.lanhdao", "UBND-T11": "dienbien.lanhdao", "UBND-T79": "hcm.lanhdao"}

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from dxgov.accounts.actions import create_token
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
 from dxgov.directives import actions
 from dxgov.directives.models import (
@@ -30,6 +29,7 @@ from dxgov.directives.models import (
     TaskStatus,
 )
 from dxgov.orgunits.models import Agency
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.directives import actions
 from dxgov.directives.models import Directive, DirectiveKind, Task
 from dxgov.orgunits.models import Agency
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +146,17 @@ def test_import_page_shows_cell_errors_and_saves_nothing(
 
 def test_officer_cannot_import(phutho_officer: User) -> None:
     assert client_for(phutho_officer).get("/directives/tasks/import/").status_code == 403
+
+
+def test_statistics_export_by_status_has_one_status_a_row(
+    coordinator: User, directive: Directive
+) -> None:
+    # Issue 16 §3: each status name was split into one character per cell.
+    response = client_for(coordinator).get("/directives/statistics/export.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook["Theo trạng thái"].iter_rows(values_only=True))
+    assert rows[0] == ("Nhóm", "Giá trị")
+    by_status = {row[0]: row[1] for row in rows[1:]}
+    assert all(len(row) == 2 for row in rows)
+    assert by_status["Quá hạn"] == 0
+    assert sum(by_status.values()) == 2

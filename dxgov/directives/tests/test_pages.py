@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.directives import actions
 from dxgov.directives.models import Attachment, Directive, DirectiveKind, Task, TaskStatus
 from dxgov.orgunits.models import Agency
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
 from dxgov.directives import actions
 from dxgov.directives.models import Directive, DirectiveKind, Task
 from dxgov.directives.rules import Recurrence, add_months, occurrences, recurrence_problem
 from dxgov.orgunits.models import Agency
+from dxgov.testing.clients import client_for
 
 
 @pytest.mark.parametrize(

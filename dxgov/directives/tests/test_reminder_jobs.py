@@ -25,6 +25,7 @@ from dxgov.directives import actions, jobs
 from dxgov.directives.models import Directive, DirectiveKind, Task, TaskStatus
 from dxgov.directives.reminder_actions import send_agency_digests, send_task_reminders
 from dxgov.notifications.models import Notification, NotificationKind
+from dxgov.operations import daily
 from dxgov.orgunits.models import Agency
 
 PHU_THO, DIEN_BIEN = "UBND-T25", "UBND-T11"
@@ -303,15 +304,16 @@ def test_background_jobs_run_and_enqueue(directive: Directive, send: Sender) -> 
     _task(directive)
     assert send(jobs.task_reminders.call, today="2025-09-23") == 2
     assert send(jobs.agency_digests.call, today="2025-09-23") == 1
-    assert jobs.daily_reminders.call(today="2025-09-23") == {
+    assert daily.daily_reminders.call(today="2025-09-23") == {
         "overdue": 0,
         "reminders": 0,
         "digests": 0,
         "report_reminders": 0,
         "forecasts": 0,
         "rescored": 0,
+        "investment_reminders": 0,
     }
-    result = jobs.daily_reminders.enqueue(today="2025-10-01")
+    result = daily.daily_reminders.enqueue(today="2025-10-01")
     assert DBTaskResult.objects.filter(id=result.id).exists()
 
 

@@ -1,9 +1,10 @@
 """The fast validation path (msgspec) against the precise validator, on valid records and on
 records broken in every field: the fast path accepts only what the precise one accepts, and
-builds the same record."""
+builds the same record (so the one row builder, `rows.to_row`, gives the same row)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -13,8 +14,9 @@ import msgspec
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from dxgov.core import copybinary
-from dxgov.dossiers import ingest, schema
+from dxgov.core.calendar import TZ, WorkingCalendar
+from dxgov.dossiers import rows, schema
+from dxgov.dossiers.storage import json_bytes
 from dxgov.dossiers.tests.conftest import make_record
 
 moments = st.sampled_from(
@@ -126,6 +128,17 @@ def test_the_fast_path_accepts_only_what_the_precise_one_accepts_and_builds_the_
     assert schema.validate(raw, "records[0]") == (precise, errors)
 
 
+@settings(max_examples=500, deadline=None)
+@given(records())
+def test_a_record_and_its_struct_carry_the_same_values(raw: dict[str, Any]) -> None:
+    # The precise path hands its records to the one row builder as the fast path's Struct (the
+    # fields a record leaves out go with it separately: its Struct holds the defaults).
+    precise, _errors = schema.validate_precise(raw, "records[0]")
+    if precise is not None:
+        back = schema.record_of(schema.struct_of(precise))
+        assert dataclasses.replace(back, missing=precise.missing) == precise
+
+
 def test_the_fast_path_takes_the_well_formed_records() -> None:
     full = make_record("HS-1")
     minimal = {k: full[k] for k in schema.REQUIRED}
@@ -149,7 +162,7 @@ def test_unknown_keys_and_personal_data_go_to_the_precise_path() -> None:
     assert errors == ["r.documents[0].cccd: personal data is not accepted (Decree 13/2023)"]
 
 
-# --- straight from the JSON text (`decode_fast` and `fast_row`, as a batch body is read) ------
+# --- straight from the JSON text (`decode_fast` and `rows.to_row`, as a batch body is read) ---
 
 more_moments = st.sampled_from(
     [
@@ -171,8 +184,6 @@ def _moment(value: Any) -> Any:
 def _json_columns(row: dict[str, Any]) -> dict[str, Any]:
     """The JSON columns as what they mean (the fast path re-encodes what it decoded: the same
     entries, times written in one form)."""
-    from dxgov.dossiers.ingest import json_bytes
-
     lists = {key: json.loads(json_bytes(row[key])) for key in JSON_COLUMNS}
     return {
         "status_history": [(e["status"], _moment(e["at"])) for e in lists["status_history"]],
@@ -212,8 +223,6 @@ def texts_of_records(draw: st.DrawFn) -> bytes:
 @settings(max_examples=1500, deadline=None)
 @given(texts_of_records())
 def test_records_decoded_from_their_text_give_the_rows_the_precise_path_gives(text: bytes) -> None:
-    from dxgov.dossiers.ingest import fast_row, to_row
-
     fast = schema.decode_fast(msgspec.Raw(text))
     if fast is None:
         return  # the precise path decides (the ingestion tests cover what it answers)
@@ -221,7 +230,9 @@ def test_records_decoded_from_their_text_give_the_rows_the_precise_path_gives(te
     precise, errors = schema.validate_precise(raw, "records[0]")
     assert precise is not None, errors
     assert schema.fast_missing(fast) == precise.missing
-    row, expected = fast_row(fast, 7), to_row(precise, raw, 7)
+    calendar = WorkingCalendar()
+    row = rows.to_row(fast, 7, calendar)
+    expected = rows.to_row(schema.struct_of(precise), 7, calendar)
     assert not isinstance(row, str) and not isinstance(expected, str)
     assert _json_columns(row) == _json_columns(expected)
     plain = {k: v for k, v in row.items() if k not in JSON_COLUMNS}
@@ -231,13 +242,11 @@ def test_records_decoded_from_their_text_give_the_rows_the_precise_path_gives(te
 @settings(max_examples=300, deadline=None)
 @given(st.lists(texts_of_records(), min_size=1, max_size=5))
 def test_a_batch_read_from_text_is_prepared_as_the_same_batch_decoded(texts: list[bytes]) -> None:
-    from dxgov.dossiers import ingest
-
     agencies = {"SO-25-KHCN": 1}
     as_text = [(i, f"records[{i}]", msgspec.Raw(t), None) for i, t in enumerate(texts)]
     decoded = [(i, f"records[{i}]", json.loads(t), None) for i, t in enumerate(texts)]
-    by_text = ingest.prepare(as_text, agencies, "S")
-    by_value = ingest.prepare(decoded, agencies, "S")
+    by_text = rows.prepare(as_text, agencies, "S")
+    by_value = rows.prepare(decoded, agencies, "S")
     assert by_text.refused == by_value.refused
     assert by_text.missing == by_value.missing
     assert (by_text.total, by_text.duplicates_same, by_text.duplicates_stale) == (
@@ -252,11 +261,9 @@ def test_a_batch_read_from_text_is_prepared_as_the_same_batch_decoded(texts: lis
 
 
 def test_the_batch_comparison_sees_kept_rows() -> None:
-    from dxgov.dossiers import ingest
-
     texts = [json.dumps(make_record(f"HS-{i}")).encode() for i in range(3)]
     items = [(i, f"records[{i}]", msgspec.Raw(t), None) for i, t in enumerate(texts)]
-    prepared = ingest.prepare(items, {"SO-25-KHCN": 1}, "S")
+    prepared = rows.prepare(items, {"SO-25-KHCN": 1}, "S")
     assert sorted(prepared.rows) == ["HS-0", "HS-1", "HS-2"] and not prepared.refused
 
 
@@ -286,104 +293,11 @@ def test_nul_in_text_sends_a_record_to_the_precise_path() -> None:
         min_value=datetime(1960, 1, 1),
         max_value=datetime(2100, 12, 31),
         timezones=st.sampled_from(
-            [UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-11)), ingest.TZ]
+            [UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-11)), TZ]
         ),
     )
 )
 def test_the_month_of_receipt_is_the_month_in_viet_nam(moment: datetime) -> None:
     # The fixed UTC+7 used from 1990 gives the month the zone itself gives.
     local = moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-    assert ingest._month(moment) == date(local.year, local.month, 1)
-
-
-statuses = st.sampled_from(sorted(schema.STATUSES))
-# Few distinct instants, in several offsets, so that ties and reorderings are common.
-instants = st.builds(
-    lambda day, hour, offset: (
-        datetime(2025, 7, day, hour, tzinfo=UTC).astimezone(timezone(timedelta(hours=offset)))
-    ).isoformat(),
-    st.integers(1, 4),
-    st.sampled_from([0, 9, 23]),
-    st.sampled_from([0, 7, -5]),
-)
-timings = st.none() | st.fixed_dictionaries(
-    {
-        "value": st.sampled_from([0, 1, 2.5, 7, 30]),
-        "unit": st.sampled_from(sorted(schema.UNITS)),
-    }
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(
-    history=st.lists(st.fixed_dictionaries({"status": statuses, "at": instants}), max_size=6),
-    due_at=st.none() | instants,
-    finished_at=st.none() | instants,
-    received_at=instants | st.sampled_from(["1991-01-01T00:30:00+07:00", "2025-07-31T17:30:00Z"]),
-    timing=timings,
-    optional=st.dictionaries(
-        st.sampled_from(
-            ["channel", "paid_online", "rating", "result_code", "population_db_code",
-             "vneid_authenticated", "has_digitised_component", "filed_on_dvcqg"]
-        ),
-        st.none(),
-    ),
-    documents=st.lists(
-        st.fixed_dictionaries(
-            {"name": st.just("Đơn"), "digitised": st.booleans() | st.none(),
-             "from_personal_store": st.booleans() | st.none()}
-        ),
-        max_size=3,
-    ),
-    fees=st.lists(
-        st.fixed_dictionaries({"name": st.just("Lệ phí"), "amount": st.integers(0, 10**9)}),
-        max_size=3,
-    ),
-)  # fmt: skip
-def test_the_c_row_is_the_python_row(
-    history: list[dict[str, Any]],
-    due_at: str | None,
-    finished_at: str | None,
-    received_at: str,
-    timing: dict[str, Any] | None,
-    optional: dict[str, Any],
-    documents: list[dict[str, Any]],
-    fees: list[dict[str, Any]],
-) -> None:
-    record = make_record(
-        "C1",
-        status_history=history,
-        due_at=due_at,
-        finished_at=finished_at,
-        received_at=received_at,
-        processing_time=timing,
-        documents=documents,
-        fees=fees,
-        **optional,
-    )
-    fast = schema.decode_fast(json.dumps(record).encode())
-    assert fast is not None
-    python = ingest.fast_row_python(fast, 7)
-    built = copybinary.fast_row(fast, 7, ingest._encode, ingest._deadline_of)
-    if not copybinary.available():
-        assert built is None
-        return
-    assert built is not None  # every such record is the C path's own
-    assert built == python
-    assert ingest.fast_row(fast, 7) == python
-
-
-def test_what_the_c_row_leaves_to_python() -> None:
-    # Before 1990 is the zone's (no fixed offset); the Python row says what the fast path
-    # would, and the record's own path (fast_row) still gives it.
-    fast = schema.decode_fast(json.dumps(make_record("C2")).encode())
-    assert fast is not None
-    old = msgspec.structs.replace(fast, received_at=datetime(1989, 12, 31, 23, tzinfo=UTC))
-    assert copybinary.fast_row(old, 7, ingest._encode, ingest._deadline_of) is None
-    assert ingest.fast_row(old, 7) == ingest.fast_row_python(old, 7)
-
-    def failing(*_args: Any) -> None:
-        raise OverflowError
-
-    no_due = msgspec.structs.replace(fast, due_at=None)
-    assert copybinary.fast_row(no_due, 7, ingest._encode, failing) is None
+    assert rows.month_of(moment) == date(local.year, local.month, 1)

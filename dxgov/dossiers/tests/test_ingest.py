@@ -10,20 +10,19 @@ import json
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dxgov.accounts.actions import create_token
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
-from dxgov.core import copybinary
 from dxgov.dossiers import ingest
 from dxgov.dossiers.models import Batch, Dossier, QuarantinedRecord, SourceSystem
 from dxgov.dossiers.signals import BatchWrite, Hook
 from dxgov.dossiers.tests.conftest import bearer, make_record
+from dxgov.testing.clients import client_for
 
 URL = "/api/v1/dossiers/batches"
 Source = tuple[SourceSystem, str]
@@ -401,44 +400,3 @@ def test_a_body_over_the_limit_is_refused_in_json_and_gzip_gets_it_through(
         )
     assert response.status_code in (200, 201), response.content
     assert Dossier.objects.filter(code__startswith="BIG").count() == 40
-
-
-@pytest.mark.skipif(
-    not copybinary.available() or connection.vendor != "postgresql",
-    reason="the C encoder writes COPY rows on PostgreSQL",
-)
-def test_with_and_without_the_c_extension_the_same_dossiers_are_stored(
-    phutho_source: Source, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _source, token = phutho_source
-    variants: list[dict[str, Any]] = [
-        {},
-        {"petitions": [{"received_at": "2025-07-05T08:00:00+07:00", "disliked": True}]},
-        {"processing_time": None, "due_at": None, "finished_at": None, "rating": None},
-        {"documents": [], "fees": [], "status_history": [], "channel": 1, "paid_online": 0},
-        {"received_at": "2025-07-31T23:59:59.999999Z", "result_code": "Kết quả — số 1"},
-    ]
-
-    def records(prefix: str, updated_at: str) -> list[dict[str, Any]]:
-        return [
-            make_record(f"{prefix}{i}", updated_at=updated_at, **variant)
-            for i, variant in enumerate(variants)
-        ]
-
-    first, later = "2025-07-08T10:05:00+07:00", "2025-07-09T10:05:00+07:00"
-    assert send(token, "c-1", records("C", first)).status_code == 201
-    assert send(token, "c-2", records("C", later)).status_code == 201  # updates: dossier_in
-    # As on a machine without a C compiler: the Python row and psycopg's row writer.
-    monkeypatch.setattr(copybinary, "_copybinary", None)
-    assert not copybinary.available()
-    assert send(token, "p-1", records("P", first)).status_code == 201
-    assert send(token, "p-2", records("P", later)).status_code == 201
-    skip = {"code", "batch_id", "first_seen_at", "arrived_at"}
-    fields = [f for f in ingest.ROW_FIELDS if f not in skip]
-
-    def stored(prefix: str) -> list[tuple[Any, ...]]:
-        chosen = Dossier.objects.filter(code__startswith=prefix).order_by("code")
-        return list(chosen.values_list(*fields))
-
-    assert len(stored("C")) == len(variants)
-    assert stored("C") == stored("P")

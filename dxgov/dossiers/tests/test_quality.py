@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.dossiers import quality
 from dxgov.dossiers.ingest import delay_summary
 from dxgov.dossiers.tests.conftest import bearer, make_record
+from dxgov.testing.clients import client_for
 
 
 def test_quality_sums_batches() -> None:

@@ -7,7 +7,6 @@ import gzip
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,41 +18,35 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from dxgov.dossiers import actions
 from dxgov.dossiers.models import Batch, Dossier, SourceSystem
 from dxgov.dossiers.tests.conftest import make_record, make_source
+from dxgov.testing.serving import (
+    free_port,
+    serving_database_url,
+    wait_until_serving,
+    with_static_collected,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def _serve(
     port: int, tmp_path: Path, extra: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
     """`dxgov serve` (one worker, and its task worker) on the test database, until it answers."""
-    environ = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dxgov.settings",
-        "DXGOV_SECRET_KEY": "reliability-test-key",
-        "DXGOV_DATABASE_URL": _database_url(),
-        "DXGOV_VAR_DIR": str(tmp_path),
-        **(extra or {}),
-    }
+    environ = with_static_collected(
+        {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "dxgov.settings",
+            "DXGOV_SECRET_KEY": "reliability-test-key",
+            "DXGOV_DATABASE_URL": serving_database_url(),
+            "DXGOV_VAR_DIR": str(tmp_path),
+            **(extra or {}),
+        }
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "dxgov.cli", "serve", "--port", str(port), "--workers", "1"],
         env=environ,
@@ -61,14 +54,12 @@ def _serve(
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise AssertionError("the server did not start")
+    try:
+        wait_until_serving(port, server)
+    except AssertionError:
+        server.kill()
+        raise
+    return server
 
 
 def _post(port: int, token: str, body: bytes, timeout: float = 300) -> tuple[int, dict[str, Any]]:
@@ -104,7 +95,7 @@ def test_server_killed_mid_batch_loses_nothing_and_counts_nothing_twice(
     body = gzip.compress(
         json.dumps({"schema": "dxgov.dossier/1", "batch_id": "big-1", "records": records}).encode()
     )
-    port = _free_port()
+    port = free_port()
     server = _serve(port, tmp_path)
     answers: list[Any] = []
     try:

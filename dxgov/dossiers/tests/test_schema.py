@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dxgov.dossiers import schema
+from dxgov.dossiers import ingest, personal, schema
 from dxgov.dossiers.tests.conftest import make_record
 
 
@@ -158,9 +159,16 @@ def test_personal_data_is_refused_at_any_depth(changes: dict[str, Any], path: st
     assert errors == [f"{path}: personal data is not accepted (Decree 13/2023)"]
 
 
-def test_unknown_keys_without_personal_data_are_ignored() -> None:
+def test_unknown_keys_are_refused_not_dropped() -> None:
+    # Issue 17, §2: a key silently dropped could carry personal data no one looks at.
     record, errors = schema.validate(make_record("H1", extra={"note": "x"}, version=2))
-    assert errors == [] and record is not None
+    assert record is None
+    assert errors == [
+        "record.extra: is not a field of dxgov.dossier/1",
+        "record.version: is not a field of dxgov.dossier/1",
+    ]
+    nested = make_record("H1", fees=[{"name": "Lệ phí", "amount": 1, "note": "x"}])
+    assert errors_of(nested) == ["records[12].fees[0].note: is not a field of dxgov.dossier/1"]
 
 
 def test_redact_removes_personal_values_at_any_depth_and_keeps_the_rest() -> None:
@@ -186,13 +194,18 @@ def test_csv_row_becomes_the_json_record() -> None:
         "filed_on_dvcqg": "true",
         "fees": '[{"name": "Lệ phí", "amount": 1000}]',
         "documents": "not json",
-        None: ["extra cell"],
+        None: ["extra cell", ""],
     }
     raw = schema.from_csv_row(row)
     assert raw["channel"] == 2 and raw["filed_on_dvcqg"] is True and "rating" not in raw
     assert raw["fees"] == [{"name": "Lệ phí", "amount": 1000}]
     errors = errors_of(raw)
-    assert errors == ["records[12].documents: must be a list"]
+    # Cells beyond the header are refused, not dropped (issue 17; they were ignored before).
+    assert errors == [
+        "records[12].(cells beyond the header): is not a field of dxgov.dossier/1",
+        "records[12].documents: must be a list",
+    ]
+    assert schema.CSV_BEYOND_HEADER not in schema.from_csv_row({"code": "H1", None: ["", ""]})
     assert schema.from_csv_row({"channel": "²"})["channel"] == "²"
 
 
@@ -232,3 +245,165 @@ def test_any_json_value_never_raises(raw: Any) -> None:
 @given(st.dictionaries(st.sampled_from(sorted(schema.FIELDS)), st.text(max_size=20)))
 def test_any_csv_row_never_raises(row: dict[str, str]) -> None:
     schema.validate(schema.from_csv_row(row))
+
+
+# --- identity numbers in any string (issue 17, §2) ----------------------------------------------
+
+CCCD = "079203001234"
+CCCD_MESSAGE = "looks like a citizen identity number; personal data is not accepted"
+
+
+def _with_string(path: str, value: str) -> dict[str, Any]:
+    """A valid record whose string at `path` ("documents[0].name") is `value`."""
+    raw = make_record("H1", population_db_code="CSDLQG-1")
+    target: Any = raw
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    for part in parts[:-1]:
+        target = target[int(part)] if part.isdigit() else target[part]
+    target[parts[-1]] = value
+    return raw
+
+
+# Every string of the format, and what else is refused there besides the number.
+STRING_FIELDS = {
+    "code": [],
+    "procedure_code": [],
+    "agency_code": [],
+    "result_code": [],
+    "result_file_url": [],
+    "population_db_code": [],
+    "documents[0].name": [],
+    "fees[0].name": [],
+    "submitted_at": ["is not an RFC 3339 date-time with a UTC offset"],
+    "status_history[1].status": ["is not one of"],
+    "status_history[1].at": ["is not an RFC 3339 date-time with a UTC offset"],
+    "processing_time.unit": ["is not one of"],
+}
+
+
+@pytest.mark.parametrize("path", STRING_FIELDS)
+@pytest.mark.parametrize(
+    "written",
+    [
+        CCCD,
+        f"CCCD {CCCD}",
+        "079 203 001 234",
+        "079\u200b203001234",
+        "０７９２０３００１２３４",
+    ],
+)
+def test_an_identity_number_in_any_string_is_refused_with_its_path(path: str, written: str) -> None:
+    raw = _with_string(path, written)
+    errors = errors_of(raw)
+    assert f"records[12].{path}: {CCCD_MESSAGE}" in errors
+    others = [e for e in errors if e != f"records[12].{path}: {CCCD_MESSAGE}"]
+    assert len(others) == len(STRING_FIELDS[path])
+    # Neither fast path accepts it: the dict one nor the JSON text one.
+    assert schema.fast_check(raw) is None
+    assert schema.decode_fast(json.dumps(raw, ensure_ascii=False).encode()) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "written", "message"),
+    [
+        ("documents[0].name", "Hộ chiếu B1234567", "looks like a passport number"),
+        ("fees[0].name", "ĐT 0912.345.678", "looks like a phone number"),
+        ("result_code", "KQ-012345678", "looks like an identity card number"),
+        ("result_file_url", "https://kq.example.vn/?sdt=+84912345678", "looks like a phone"),
+    ],
+)
+def test_each_kind_is_named(path: str, written: str, message: str) -> None:
+    errors = errors_of(_with_string(path, written))
+    assert len(errors) == 1 and errors[0].startswith(f"records[12].{path}: {message}")
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("code", "UBND-X25001-2507-0000123"),
+        ("code", "000.00.07.H25-250701-0001"),
+        ("code", "I96123456-UBND-X79001-2607-0000123"),
+        ("code", "F0000001"),
+        ("result_code", "KQ-0000123"),
+        ("population_db_code", "000000001234"),
+        ("procedure_code", "1.001234"),
+        ("fees[0].name", "Lệ phí 150000000 đồng"),
+        ("fees[0].name", "Phí 100.000.000 đồng"),
+        ("documents[0].name", "Quyết định 766/QĐ-TTg ngày 23/6/2022"),
+        ("result_file_url", "https://ketqua.example.gov.vn/UBND-X79001/1234567.pdf"),
+    ],
+)
+def test_legitimate_codes_amounts_and_dates_are_accepted(path: str, value: str) -> None:
+    raw = _with_string(path, value)
+    assert errors_of(raw) == []
+    assert schema.decode_fast(json.dumps(raw, ensure_ascii=False).encode()) is not None
+
+
+def test_a_key_holding_an_identity_number_is_refused_and_named_masked() -> None:
+    raw = make_record("H1", **{CCCD: "x"})
+    raw["fees"][0][f"sdt {CCCD}"] = 1
+    errors = errors_of(raw)
+    assert f"records[12].[removed]: {CCCD_MESSAGE}" in errors
+    assert "records[12].[removed]: is not a field of dxgov.dossier/1" in errors
+    assert "records[12].fees[0].sdt [removed]: is not a field of dxgov.dossier/1" in errors
+    assert not any(CCCD in error for error in errors)
+
+
+def test_a_number_under_an_unknown_key_is_refused_as_such_and_as_a_key() -> None:
+    errors = errors_of(make_record("H1", so_dinh_danh=CCCD, ghi_chu=f"CCCD {CCCD}"))
+    assert errors == [
+        "records[12].ghi_chu: is not a field of dxgov.dossier/1",
+        "records[12].so_dinh_danh: personal data is not accepted (Decree 13/2023)",
+        f"records[12].ghi_chu: {CCCD_MESSAGE}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"note": "x"}, "records[12].note"),
+        (
+            {"status_history": [{"status": "received", "at": "2025-07-01T08:30:00Z", "by": "x"}]},
+            "records[12].status_history[0].by",
+        ),
+        ({"documents": [{"name": "Đơn", "pages": 2}]}, "records[12].documents[0].pages"),
+        ({"fees": [{"name": "Lệ phí", "amount": 1, "note": "x"}]}, "records[12].fees[0].note"),
+        (
+            {"petitions": [{"received_at": "2025-07-02T00:00:00Z", "topic": "x"}]},
+            "records[12].petitions[0].topic",
+        ),
+        (
+            {"processing_time": {"value": 1, "unit": "day", "basis": "x"}},
+            "records[12].processing_time.basis",
+        ),
+    ],
+)
+def test_unknown_keys_are_refused_at_every_level(changes: dict[str, Any], path: str) -> None:
+    raw = make_record("H1", **changes)
+    assert errors_of(raw) == [f"{path}: is not a field of dxgov.dossier/1"]
+    assert schema.decode_fast(json.dumps(raw).encode()) is None
+
+
+def test_the_quarantine_copy_holds_no_identity_number_anywhere() -> None:
+    raw = make_record(
+        f"H-{CCCD}",
+        result_code="KQ 0912 345 678",
+        so_dinh_danh=CCCD,
+        ghi_chu={"ban_sao": [f"CCCD {CCCD}", "hộ chiếu B1234567", 79203001234]},
+        rating=79203001234,
+        **{CCCD: "khoá là số định danh", f"{CCCD}x": 1},
+    )
+    raw["documents"].append({"name": "CMND 012345678", "so_cccd": CCCD})
+    raw["fees"][0]["amount"] = 150_000_000
+    kept = ingest.quarantine_copy(raw)
+    text = json.dumps(kept, ensure_ascii=False)
+    assert personal.paths(kept, "kept") == []
+    for number in (CCCD, "79203001234", "0912 345 678", "B1234567", "012345678"):
+        assert number not in text
+    assert kept["code"] == "H-[removed]"
+    assert kept["documents"][1] == {"name": "CMND [removed]", "so_cccd": "[removed]"}
+    assert kept["ghi_chu"] == {"ban_sao": ["CCCD [removed]", "hộ chiếu [removed]", "[removed]"]}
+    assert kept["rating"] == "[removed]"
+    assert kept["fees"][0]["amount"] == 150_000_000  # an amount is kept as sent
+    assert kept["[removed]"] == "khoá là số định danh" and kept["[removed]x"] == 1
+    assert kept["agency_code"] == "SO-25-KHCN" and kept["procedure_code"] == "1.001234"

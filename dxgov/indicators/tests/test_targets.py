@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent
 from dxgov.indicators import actions
 from dxgov.indicators.actions import IndicatorInput
 from dxgov.indicators.models import Indicator, Target, TargetState, ValueType
 from dxgov.orgunits.models import Agency
-from dxgov.reporting import testing
 from dxgov.reporting.models import DataValue
+from dxgov.testing import reporting as testing
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

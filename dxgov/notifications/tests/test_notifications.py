@@ -13,9 +13,9 @@ from django.http import Http404
 from django.test import Client
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.notifications import actions
 from dxgov.notifications.models import Notification, NotificationKind
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from dxgov.accounts.actions import create_token
 from dxgov.accounts.models import User
 from dxgov.indicators.actions import save_validation_rule
 from dxgov.orgunits.models import Agency
-from dxgov.reporting import testing as t
 from dxgov.reporting.models import DataValue, Report, ReportDefinition, ReportStatus
+from dxgov.testing import reporting as t
 
 pytestmark = pytest.mark.django_db
 

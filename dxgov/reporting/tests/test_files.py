@@ -14,11 +14,11 @@ from docx import Document
 from openpyxl import load_workbook
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.indicators.models import Indicator
 from dxgov.reporting import document, excel
-from dxgov.reporting import testing as t
 from dxgov.reporting.models import DataValue, Report, ReportDefinition
+from dxgov.testing import reporting as t
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent
 from dxgov.notifications.models import Notification
 from dxgov.orgunits.models import Agency
 from dxgov.reporting import actions, jobs
 from dxgov.reporting.models import DataValue, Report, ReportDefinition, ReportStatus
 from dxgov.reporting.tests.conftest import DIEN_BIEN, PHU_THO, good_inputs
+from dxgov.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

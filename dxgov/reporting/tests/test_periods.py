@@ -11,11 +11,9 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dxgov.core.calendar import vietnam_public_holidays
 from dxgov.reporting.periods import (
-    HUNG_KINGS,
-    TET,
     Frequency,
-    HolidayYearNotCovered,
     InvalidPeriod,
     Period,
     add_working_days,
@@ -24,7 +22,6 @@ from dxgov.reporting.periods import (
     parse_period,
     period_containing,
     periods_between,
-    vietnam_public_holidays,
 )
 
 
@@ -411,89 +408,6 @@ def test_add_working_days_counts_exactly_n_working_days(
         assert all(not is_working_day(d, holidays) for d in [day, *between][:-1])
     else:
         assert counted == n
-
-
-# --- holidays -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("year", "tet", "hung_kings"),
-    [
-        (2015, date(2015, 2, 19), date(2015, 4, 28)),
-        (2019, date(2019, 2, 5), date(2019, 4, 14)),
-        (2020, date(2020, 1, 25), date(2020, 4, 2)),
-        (2021, date(2021, 2, 12), date(2021, 4, 21)),
-        (2022, date(2022, 2, 1), date(2022, 4, 10)),
-        (2023, date(2023, 1, 22), date(2023, 4, 29)),
-        (2024, date(2024, 2, 10), date(2024, 4, 18)),
-        (2025, date(2025, 1, 29), date(2025, 4, 7)),
-        (2026, date(2026, 2, 17), date(2026, 4, 26)),
-        (2030, date(2030, 2, 2), date(2030, 4, 12)),
-    ],
-)
-def test_known_lunar_holidays(year: int, tet: date, hung_kings: date) -> None:
-    assert TET[year] == tet
-    assert HUNG_KINGS[year] == hung_kings
-    holidays = vietnam_public_holidays(year)
-    tet_days = [tet + timedelta(days=i) for i in range(-1, 4)]
-    assert all(d in holidays for d in tet_days)
-    assert tet - timedelta(days=2) not in holidays
-    assert tet + timedelta(days=4) not in holidays
-    assert hung_kings in holidays
-
-
-def test_lunar_tables_are_plausible() -> None:
-    assert sorted(TET) == list(range(2015, 2041)) == sorted(HUNG_KINGS)
-    for year, tet in TET.items():
-        assert tet.year == year
-        assert date(year, 1, 21) <= tet <= date(year, 2, 20)
-        # The 10th day of the 3rd month is 2 or 3 lunar months (59–89 days) after Tết + 9 days.
-        gap = (HUNG_KINGS[year] - tet).days
-        assert 9 + 58 <= gap <= 9 + 89
-        assert date(year, 3, 25) <= HUNG_KINGS[year] <= date(year, 4, 30)
-
-
-def test_the_holidays_of_2025() -> None:
-    holidays = vietnam_public_holidays(2025)
-    assert list(holidays) == [
-        date(2025, 1, 1),
-        date(2025, 1, 28),
-        date(2025, 1, 29),
-        date(2025, 1, 30),
-        date(2025, 1, 31),
-        date(2025, 2, 1),
-        date(2025, 4, 7),
-        date(2025, 4, 30),
-        date(2025, 5, 1),
-        date(2025, 9, 1),
-        date(2025, 9, 2),
-    ]
-    assert all(isinstance(name, str) and name for name in holidays.values())
-
-
-def test_national_day_adjacent_day() -> None:
-    assert date(2024, 9, 3) in vietnam_public_holidays(2024)
-    assert date(2024, 9, 1) not in vietnam_public_holidays(2024)
-    assert date(2026, 9, 1) in vietnam_public_holidays(2026)
-    # The Labour Code 2012 (to 2020) gave 2 Sep alone.
-    assert date(2020, 9, 2) in vietnam_public_holidays(2020)
-    assert date(2020, 9, 1) not in vietnam_public_holidays(2020)
-    assert date(2020, 9, 3) not in vietnam_public_holidays(2020)
-
-
-@given(st.integers(min_value=2015, max_value=2040))
-def test_every_covered_year_has_eleven_statutory_days(year: int) -> None:
-    holidays = vietnam_public_holidays(year)
-    assert len(holidays) == (11 if year >= 2021 else 10)
-    assert all(d.year == year for d in holidays)
-    assert list(holidays) == sorted(holidays)
-
-
-@pytest.mark.parametrize("year", [2014, 2041, 1990])
-def test_uncovered_years_are_refused(year: int) -> None:
-    with pytest.raises(HolidayYearNotCovered, match="by hand") as excinfo:
-        vietnam_public_holidays(year)
-    assert excinfo.value.year == year
 
 
 # --- deadlines ------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from dxgov.dossiers.generate import catalogue, dossiers, sources
+from dxgov.core.calendar import TZ, statutory_calendar
+from dxgov.demo import scoring as demo
+from dxgov.demo.dossiers import catalogue, dossiers, sources
+from dxgov.demo.scoring_generation import agency_refs
 from dxgov.dossiers.models import Dossier, SourceSystem
-from dxgov.scoring import aggregate, demo, periods, qd766
-from dxgov.scoring.generation import agency_refs
+from dxgov.scoring import aggregate, periods, qd766
 from dxgov.scoring.models import MonthCounts, ProcedureUsage, Score
 from dxgov.scoring.qd766 import COUNT_FIELDS, Counts
 
@@ -52,7 +54,7 @@ def _snapshot() -> tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]:
 
 
 def _month(moment: str) -> date:
-    local = datetime.fromisoformat(moment).astimezone(qd766.TZ)
+    local = datetime.fromisoformat(moment).astimezone(TZ)
     return date(local.year, local.month, 1)
 
 
@@ -77,6 +79,7 @@ def test_sql_counts_equal_the_engines_dossier_facts() -> None:
     agencies = dict(SourceSystem.objects.values_list("code", "owner__code"))
     ids = {code: i for code, i in Dossier.objects.values_list("code", "agency_id")}
     expected: dict[tuple[date, int], Counts] = defaultdict(Counts)
+    calendar = statutory_calendar([2026, 2027])
     stored = 0
     for _source, record in pairs:
         if record.get("code") not in ids:
@@ -84,7 +87,10 @@ def test_sql_counts_equal_the_engines_dossier_facts() -> None:
         stored += 1
         month = _month(record["received_at"])
         facts = qd766.dossier_facts(
-            record, procedure=infos.get(record["procedure_code"]), as_of=periods.month_as_of(month)
+            record,
+            procedure=infos.get(record["procedure_code"]),
+            as_of=periods.month_as_of(month),
+            calendar=calendar,  # the statutory days: no day is configured here
         )
         expected[(month, ids[record["code"]])] += facts
     assert stored == Dossier.objects.count() > 100 and agencies
@@ -120,6 +126,7 @@ def test_procedure_facts_equal_the_engines_per_procedure_sum() -> None:
             period_end=periods.month_end(month),
             online_dossiers=online[p.code],
             online_payments=paid[p.code],
+            calendar=statutory_calendar([2025, 2026, 2027]),
         )
         for p in procs
         if p.level in ("province", "commune")

@@ -36,7 +36,7 @@ def test_the_samples_cover_six_endpoints_and_three_periods() -> None:
     }
     endpoints = set(dvcqg.ENDPOINT_GROUP)
     assert {e for e, _ in seen} == endpoints
-    assert {p for _, p in seen} == {"2026-08", "2026-Q3", "2026"}
+    assert {p for _, p in seen} == {"202608", "2026Q3", "2026"}
     assert len(seen) == 18
 
 
@@ -94,11 +94,11 @@ def test_unit_codes_are_joined_by_department_id() -> None:
 
 
 def test_periods_from_requests() -> None:
-    assert dvcqg.period_of({"timeType": "month", "year": 2026, "month": 8}) == "2026-08"
-    assert dvcqg.period_of({"timeType": "quarter", "year": 2026, "quarter": 3}) == "2026-Q3"
+    assert dvcqg.period_of({"timeType": "month", "year": 2026, "month": 8}) == "202608"
+    assert dvcqg.period_of({"timeType": "quarter", "year": 2026, "quarter": 3}) == "2026Q3"
     assert dvcqg.period_of({"timeType": "year", "year": 2026}) == "2026"
-    assert dvcqg.period_of({"fromDate": "2026-07-01", "toDate": "2026-09-30"}) == "2026-Q3"
-    assert dvcqg.period_of({"fromDate": "2026-02-01", "toDate": "2026-02-28"}) == "2026-02"
+    assert dvcqg.period_of({"fromDate": "2026-07-01", "toDate": "2026-09-30"}) == "2026Q3"
+    assert dvcqg.period_of({"fromDate": "2026-02-01", "toDate": "2026-02-28"}) == "202602"
     assert dvcqg.period_of({"fromDate": "2026-01-01", "toDate": "2026-12-31"}) == "2026"
     assert (
         dvcqg.period_of({"fromDate": "2026-07-01", "toDate": "2026-07-15"})
@@ -107,7 +107,7 @@ def test_periods_from_requests() -> None:
     assert dvcqg.period_of({}) is None
     bare = dvcqg.parse(load("bare-dvc-progress-tree.json"))
     assert bare.period is None and bare.captured_at is None
-    assert dvcqg.parse(load("bare-dvc-progress-tree.json"), period="2026-08").period == "2026-08"
+    assert dvcqg.parse(load("bare-dvc-progress-tree.json"), period="2026-08").period == "202608"
 
 
 def test_nulls_and_data_quality_are_kept() -> None:
@@ -315,7 +315,7 @@ def test_command_prints_one_object_per_unit_and_group() -> None:
     sample = next(
         r
         for r in rows
-        if r["group"] == "satisfaction" and r["period"] == "2026-Q3" and r["unit_code"] == "X99.05"
+        if r["group"] == "satisfaction" and r["period"] == "2026Q3" and r["unit_code"] == "X99.05"
     )
     assert sample["official_score"] == sample["computed_score"]
 
@@ -359,5 +359,5 @@ def test_command_period_and_ruleset_options() -> None:
         "--ruleset",
         "qd766-v1",
     )
-    assert {row["period"] for row in rows} == {"2026-08"}
+    assert {row["period"] for row in rows} == {"202608"}
     assert not any(row["flagged"] for row in rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,14 +17,15 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from dxgov.accounts.models import User
-from dxgov.accounts.testing import client_for
 from dxgov.audit.models import AuditEvent, EventType
-from dxgov.dossiers.generate import AgencyRef, catalogue, dossiers, sources
+from dxgov.demo import scoring as demo
+from dxgov.demo.dossiers import AgencyRef, catalogue, dossiers, sources
+from dxgov.demo.scoring_generation import agency_refs
 from dxgov.orgunits.models import Agency
-from dxgov.scoring import actions, demo, reports
-from dxgov.scoring.generation import agency_refs
+from dxgov.scoring import actions, reports
 from dxgov.scoring.models import OfficialScore, Score
 from dxgov.scoring.periods import Period
+from dxgov.testing.clients import client_for
 
 SEED = 5
 JANUARY = Period("month", date(2026, 1, 1))
@@ -87,7 +89,7 @@ def test_ranking_api_matches_the_page_rows(world: None) -> None:
     groups = sum(row[g] for g in reports.GROUPS)
     assert abs(groups - row["total"]) < 0.011
     latest = client.get("/api/v1/scores/ranking?kind=quarter").json()
-    assert latest["period"] == "2026-Q1"
+    assert latest["period"] == "2026Q1"  # the one period code (core.periods)
     assert client.get("/api/v1/scores/ranking?period=2026-13").status_code == 422
 
 
@@ -99,7 +101,7 @@ def test_unit_page_lists_metrics_weakest_first_with_trend_and_children(world: No
     assert shares == sorted(shares)
     assert report.children and all(r.code.startswith(("SO-25", "UBND-X")) for r in report.children)
     assert report.rank is not None and report.rank[1] == 3
-    assert [p.label for p, _t in report.trend][-1] == "2026-01"
+    assert [p.code for p, _t in report.trend][-1] == "202601"
     page = client_for(_user("dienbien.canbo")).get("/scores/units/UBND-T25/?period=2026-01")
     text = page.content.decode()
     assert page.status_code == 200 and 'data-chart-type="line"' in text
@@ -214,3 +216,25 @@ def test_official_scores_are_stored_and_shown_beside_the_computed(world: None) -
     period = Period(stored.period_kind, stored.period_start)
     rows = reports.official_vs_computed(root, period)
     assert rows and any(r["official"] is not None for r in rows)
+
+
+@pytest.mark.django_db
+def test_one_period_code_in_links_exports_and_answers(world: None) -> None:
+    """The old spelling is read (2026-01, 2026-q1); everything written uses the period code of
+    reports (core.periods: 202601, 2026Q1): page links, file names, API answers."""
+    client = client_for(_user("vpcp.dieuphoi"))
+    for asked in ("2026-01", "202601", "2026-01 "):
+        page = client.get("/scores/", {"period": asked}).content.decode()
+        links = re.findall(r'(?:href|value)="([^"]*)"', page)
+        assert "period=202601" in page
+        # The language form sends back the address asked for, as it was asked.
+        assert not [link for link in links if "2026-01" in link and "/scores/?period=" not in link]
+    unit = client.get("/scores/units/UBND-T25/", {"period": "2026-q1"}).content.decode()
+    assert "period=2026Q1" in unit and "2026-Q1" not in unit.replace("period=2026-q1", "")
+    export = client.get("/scores/export/", {"period": "2026-01", "format": "csv"})
+    assert export["Content-Disposition"].endswith('-202601.csv"')
+    answer = client.get("/api/v1/scores/units/UBND-T25", {"period": "2026-q1"}).json()
+    assert answer["period"] == "2026Q1"
+    assert all(re.fullmatch(r"20\d\dQ[1-4]", p["period"]) for p in answer["trend"])
+    for wrong in ("2026S1", "2026-13", "1999"):
+        assert client.get("/api/v1/scores/ranking", {"period": wrong}).status_code == 422

@@ -10,21 +10,20 @@ from typing import Any
 
 import pytest
 
+from dxgov.core.calendar import TZ, WorkingCalendar
+from dxgov.dossiers.processing import SUPPLEMENT_OPEN, InvalidRecord, processing
 from dxgov.scoring import qd766
 from dxgov.scoring.qd766 import (
     Counts,
     ProcedureInfo,
-    WorkingCalendar,
     dossier_facts,
     metric_points,
     on_time,
     procedure_facts,
-    processing,
     score,
     unit_facts,
 )
 
-TZ = qd766.TZ
 MONDAY = datetime(2026, 8, 3, 9, 0, tzinfo=TZ)  # Monday 3 Aug 2026, 09:00
 PERIOD_END = datetime(2026, 8, 31, 23, 59, 59, tzinfo=TZ)
 
@@ -56,25 +55,6 @@ def history(*items: tuple[str, float]) -> list[dict[str, str]]:
 
 def facts(record: dict[str, Any], procedure: ProcedureInfo | None = None, **kw: Any) -> Counts:
     return dossier_facts(record, procedure=procedure, as_of=kw.pop("as_of", PERIOD_END), **kw)
-
-
-# --------------------------------------------------------------------------------------------
-# Working days
-
-
-def test_working_days_skip_weekends_and_holidays() -> None:
-    cal = WorkingCalendar()
-    friday = datetime(2026, 8, 7, 10, 0, tzinfo=TZ)
-    assert cal.add_working_days(friday, 1) == datetime(2026, 8, 10, 10, 0, tzinfo=TZ)
-    saturday = friday + timedelta(days=1)
-    assert cal.add_working_days(saturday, 1) == datetime(2026, 8, 10, 10, 0, tzinfo=TZ)
-    assert cal.add_working_days(MONDAY, 5) == MONDAY + timedelta(days=7)
-    assert cal.add_working_days(MONDAY, 0) == MONDAY
-    holidays = WorkingCalendar(holidays=frozenset({date(2026, 9, 2)}))
-    tuesday = datetime(2026, 9, 1, 8, 0, tzinfo=TZ)
-    assert holidays.add_working_days(tuesday, 1) == datetime(2026, 9, 3, 8, 0, tzinfo=TZ)
-    assert not holidays.is_working_day(date(2026, 9, 2))
-    assert holidays.is_working_day(date(2026, 9, 3))
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +121,7 @@ def test_one_completed_supplement_request_is_subtracted() -> None:
 def test_single_open_supplement_request_ends_processing() -> None:
     p = processing(rec(status_history=history(("supplement_requested", 2))))
     assert p.end_at == MONDAY + timedelta(days=2)
-    assert p.end_status == qd766.SUPPLEMENT_OPEN
+    assert p.end_status == SUPPLEMENT_OPEN
     assert p.supplement_open and p.supplement_requests == 1
     assert on_time(p, PERIOD_END)  # ended at the request, before the deadline
     late_request = processing(rec(status_history=history(("supplement_requested", 6))))
@@ -226,7 +206,7 @@ def test_naive_and_datetime_inputs_are_read_in_vietnam_time() -> None:
 
 
 def test_missing_received_at_is_refused() -> None:
-    with pytest.raises(qd766.InvalidRecord, match="received_at"):
+    with pytest.raises(InvalidRecord, match="received_at"):
         processing(rec(received_at=None))
 
 

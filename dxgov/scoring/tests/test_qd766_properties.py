@@ -11,10 +11,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dxgov.core.calendar import TZ
+from dxgov.dossiers.processing import processing
+from dxgov.dossiers.schema import STATUSES
 from dxgov.scoring import qd766
 from dxgov.scoring.qd766 import Counts, ProcedureInfo, dossier_facts, procedure_facts, score
 
-TZ = qd766.TZ
 START = datetime(2026, 8, 3, 8, 0, tzinfo=TZ)
 PERIOD_END = datetime(2026, 8, 31, 23, 59, 59, tzinfo=TZ)
 
@@ -22,7 +24,7 @@ counts_strategy = st.builds(Counts, **{name: st.integers(0, 10**7) for name in q
 rulesets = st.sampled_from(sorted(qd766.RULESETS))
 
 offsets = st.floats(0, 60, allow_nan=False, allow_infinity=False)
-statuses = st.sampled_from(sorted(qd766.STATUSES))
+statuses = st.sampled_from(sorted(STATUSES))
 
 
 @st.composite
@@ -168,7 +170,7 @@ def test_one_dossier_never_counts_more_in_a_numerator_than_in_its_denominator(
 @settings(max_examples=150, deadline=None)
 @given(records())
 def test_processing_invariants(record: dict[str, Any]) -> None:
-    p = qd766.processing(record)
+    p = processing(record)
     assert p.supplement_seconds >= 0
     assert p.late_by_supplements == (p.supplement_requests >= 2)
     requests = sum(1 for e in record["status_history"] if e["status"] == "supplement_requested")

@@ -9,10 +9,8 @@
       if (el.dataset.drawn) { return; }
       var option;
       try { option = JSON.parse(el.dataset.chart); } catch (e) { return; }
-      var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option);
+      window.dxFormat.chart(el, option);  // numbers in the page's notation (format.js)
       el.dataset.drawn = "1";
-      window.addEventListener("resize", function () { chart.resize(); });
     });
   }
 
@@ -62,7 +60,8 @@
 
   function rotate(board) {
     var seconds = parseInt(board.dataset.rotate || "0", 10);
-    var views = board.querySelectorAll(".wall-view");
+    // On the wall one place shows two blocks in turn; the others stay in view.
+    var views = board.querySelectorAll(".wall-view[data-turn]");
     if (!seconds || views.length < 2) { return; }
     var current = 0;
     window.setInterval(function () {
@@ -76,7 +75,36 @@
     }, seconds * 1000);
   }
 
+  // The wall's clock: the time, large, and the day written out ("Thứ Hai, 07/12/2026").
+  function clock() {
+    var time = document.getElementById("wall-clock");
+    var day = document.getElementById("wall-day");
+    if (!time) { return; }
+    var vi = (document.documentElement.lang || "vi").indexOf("en") !== 0;
+    var names = vi
+      ? ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"]
+      : ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    // The platform's time zone (Asia/Ho_Chi_Minh), whatever the screen's computer is set to.
+    var zone = time.getAttribute("data-time-zone") || undefined;
+    var parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone, hour12: false, weekday: "short", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit",
+    });
+    var weekdays = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+    function tick() {
+      var now = {};
+      parts.formatToParts(new Date()).forEach(function (part) { now[part.type] = part.value; });
+      time.textContent = now.hour + ":" + now.minute;
+      if (day) {
+        day.textContent = names[weekdays[now.weekday]] + ", " + now.day + "/" + now.month + "/" + now.year;
+      }
+    }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    clock();
     var board = document.querySelector("[data-events]");
     if (window.htmx) {
       window.htmx.onLoad(function (content) { drawCharts(content); });

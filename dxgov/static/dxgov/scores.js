@@ -17,15 +17,19 @@
       return;
     }
     var type = element.getAttribute("data-chart-type") || "line";
-    element.style.height = type === "bar" ? Math.max(300, data.labels.length * 22) + "px" : "300px";
-    var chart = echarts.init(element);
     var horizontal = type === "bar";
-    chart.setOption({
+    if (!horizontal) {
+      element.style.height = "300px";
+    }
+    // Figures, axes and tooltips in the page's notation (format.js); bars are horizontal, so
+    // every unit's name is written out.
+    window.dxFormat.chart(element, {
       tooltip: { trigger: "axis" },
-      // containLabel: the axis labels (long agency names) are kept inside the chart, not clipped.
-      grid: { left: 10, right: 20, top: 20, bottom: 40, containLabel: true },
+      grid: { left: 10, right: 20, top: 20, bottom: 40 },
       xAxis: horizontal ? { type: "value", max: 100 } : { type: "category", data: data.labels },
-      yAxis: horizontal ? { type: "category", data: data.labels.slice().reverse() } : { type: "value", max: 100 },
+      yAxis: horizontal
+        ? { type: "category", data: data.labels.slice().reverse() }
+        : { type: "value", max: 100 },
       series: [
         {
           type: type,
@@ -33,9 +37,6 @@
           connectNulls: false,
         },
       ],
-    });
-    window.addEventListener("resize", function () {
-      chart.resize();
     });
   }
   document.addEventListener("DOMContentLoaded", function () {

@@ -10,7 +10,10 @@ from dxgov.audit import actions, ledger
 
 
 class Command(BaseCommand):
-    help = "The audit ledger: sign a checkpoint, export checkpoints, verify everything."
+    help = (
+        "The audit ledger: sign a checkpoint, export checkpoints, verify everything (with "
+        "--state, the live rows too), take the live state as a baseline once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,6 +27,17 @@ class Command(BaseCommand):
         )
         verify.add_argument(
             "--checkpoints", help="A file from export-checkpoints, kept outside, to compare with."
+        )
+        verify.add_argument(
+            "--state",
+            action="store_true",
+            help="Also recompute the state of every audited live row and compare it with the "
+            "ledger: rows changed, inserted or deleted behind its back.",
+        )
+        sub.add_parser(
+            "baseline",
+            help="Once, after upgrading: take the live state of rows the ledger has no state for "
+            "as recorded (trust on first use; audited, and never repeated for a model).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,12 +74,30 @@ class Command(BaseCommand):
                 isinstance(item, dict) and isinstance(item.get("body"), dict) for item in exported
             ):
                 raise CommandError(f"{options['checkpoints']} is not an exported checkpoint list")
-        report, _run = actions.verify_and_record(acting_user=None, exported=exported)
+        report, _run = actions.verify_and_record(
+            acting_user=None, exported=exported, state=options["state"]
+        )
+        checked = report.state
+        rows = f", {checked.rows} live rows" if checked is not None else ""
         if report.ok:
             self.stdout.write(
-                f"ok: {report.events} events, {report.checkpoints} checkpoints verified"
+                f"ok: {report.events} events, {report.checkpoints} checkpoints{rows} verified"
             )
             return
         for problem in report.problems:
             self.stdout.write(str(problem))
-        raise CommandError(f"{len(report.problems)} problems found", returncode=1)
+        count = len(report.problems)
+        if checked is not None:
+            for finding in checked.findings:
+                self.stdout.write(str(finding))
+            for (target_type, kind), more in sorted(checked.unlisted().items()):
+                self.stdout.write(f"{target_type}: {kind}: {more} more not listed")
+            count += checked.problems
+        raise CommandError(f"{count} problems found", returncode=1)
+
+    def _baseline(self, options: dict[str, Any]) -> None:
+        for model, count in actions.record_baseline(acting_user=None).items():
+            if count is None:
+                self.stdout.write(f"{model}: baseline taken before, skipped")
+            else:
+                self.stdout.write(f"{model}: {count} rows taken as recorded")

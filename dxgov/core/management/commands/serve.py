@@ -1,12 +1,60 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.apps import apps
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+COLLECT = "dxgov collectstatic --noinput"
+
+
+def static_files_problem() -> str | None:
+    """Why the collected static files cannot serve the pages, or None when they can.
+
+    Without collected files (or with a collection older than the code) every page fails on
+    its first {% static %} with a bare "Internal Server Error": `serve` refuses to start
+    instead and names the command that fixes it. Files served from their source folders
+    (WHITENOISE_USE_FINDERS: development and tests) need no collection.
+    """
+    if getattr(settings, "WHITENOISE_USE_FINDERS", False):
+        return None
+    ignore = list(apps.get_app_config("staticfiles").ignore_patterns)  # type: ignore[attr-defined]
+    wanted = {
+        # A folder given with a prefix ("vendor/htmx") is collected under it, as collectstatic does.
+        str(Path(getattr(where, "prefix", None) or "", path).as_posix())
+        for finder in finders.get_finders()
+        for path, where in finder.list(ignore)
+    }
+    root = Path(settings.STATIC_ROOT)
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        manifest = root / staticfiles_storage.manifest_name
+        try:
+            collected = set(json.loads(manifest.read_text(encoding="utf-8"))["paths"])
+        except (OSError, ValueError, KeyError):
+            collected = set()
+    else:
+        collected = {path for path in wanted if (root / path).is_file()}
+    if not collected:
+        return (
+            f"The static files (styles, scripts, icons) have not been collected into {root}: "
+            f"run `{COLLECT}`, then start the server again."
+        )
+    missing = sorted(wanted - collected)
+    if missing:
+        return (
+            f"The static files in {root} are older than the code ({len(missing)} missing, "
+            f"e.g. {missing[0]}): run `{COLLECT}`, then start the server again."
+        )
+    return None
 
 
 class TaskWorkers:
@@ -80,17 +128,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: gunicorn (and its body patch) only when serving, and the WSGI
+        # application only once this command runs with the settings loaded.
         from gunicorn.app.base import BaseApplication
 
         from dxgov.core import gunicorn_body
         from dxgov.wsgi import application
 
+        problem = static_files_problem()
+        if problem is not None:
+            raise CommandError(problem)
         gunicorn_body.install()
 
         bind = f"{options['host']}:{options['port']}"
         tasks = TaskWorkers(options["task_workers"])
 
-        class Server(BaseApplication):
+        class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
             def load_config(self) -> None:
                 self.cfg.set("bind", bind)
                 self.cfg.set("workers", options["workers"])

@@ -6,9 +6,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dxgov.dossiers import actions, ingest, integrity
+from dxgov.dossiers import actions, decoding, integrity
 from dxgov.dossiers.importer import CHUNK, import_file
 from dxgov.dossiers.models import SourceSystem
+from dxgov.dossiers.signals import ImportFinished, import_finished
 from dxgov.orgunits.models import Agency
 
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             getattr(self, f"_{action.replace('-', '_')}")(options)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        except ingest.BatchRefused as exc:
+        except decoding.BatchRefused as exc:
             raise CommandError(str(exc)) from exc
 
     def _check(self, options: dict[str, Any]) -> None:
@@ -90,8 +91,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no file {path}")
-        if options["chunk"] < 1 or options["chunk"] > ingest.MAX_RECORDS:
-            raise CommandError(f"--chunk must be between 1 and {ingest.MAX_RECORDS}")
+        if options["chunk"] < 1 or options["chunk"] > decoding.MAX_RECORDS:
+            raise CommandError(f"--chunk must be between 1 and {decoding.MAX_RECORDS}")
         source = self._source(options["source"])
         totals = import_file(path, source, chunk=options["chunk"])
         self.stdout.write(
@@ -99,11 +100,10 @@ class Command(BaseCommand):
             "new {accepted}, updated {updated}, unchanged {unchanged}, stale {stale}, "
             "quarantined {quarantined}".format(**totals)
         )
-        # The file's scores now, rather than when a worker takes the batches' tasks.
-        from dxgov.scoring.aggregate import rescore_pending
-
-        rescored = rescore_pending()
-        self.stdout.write(f"re-scored {rescored.marks} agency-month(s): {rescored.scores} scores")
+        finished = ImportFinished(source=source.pk, totals=totals)
+        import_finished(finished)  # scoring re-scores what the file changed, now
+        for note in finished.notes:
+            self.stdout.write(note)
 
     def _procedures(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]

@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dxgov.accounts.models import User
+from dxgov.core.holidays import calendar_for
+from dxgov.core.models import Holiday
 from dxgov.reporting import actions
-from dxgov.reporting.models import Holiday
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             year = options["year"] or timezone.localdate().year
-            days = sorted(actions.holidays_for({year}))
+            days = sorted(calendar_for({year}).holidays)
             configured = {h.day: h for h in Holiday.objects.filter(day__year=year)}
             for day in days:
                 note = configured[day].name if day in configured else ""

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dxgov.scoring import dvcqg, qd766
+from dxgov.orgunits.models import Agency
+from dxgov.scoring import actions, dvcqg, periods, qd766, rounds
 
 
 class Command(BaseCommand):
@@ -74,7 +77,7 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--period", help="period label when the files carry no request (e.g. 2026-08)"
+            "--period", help="the period when the files carry no request (e.g. 202608)"
         )
         parser.add_argument(
             "--flagged-only", action="store_true", help="print only rows whose scores differ"
@@ -121,13 +124,9 @@ class Command(BaseCommand):
     # recompute, --import-dvcqg (scoring.actions; the database)
 
     def handle_recompute(self, options: dict[str, Any]) -> None:
-        import time
-
-        from dxgov.scoring import actions, aggregate, periods
-
         if options["action"] == "pending":
-            waiting = aggregate.pending_marks()
-            pending = aggregate.rescore_pending()
+            waiting = rounds.pending_marks()
+            pending = rounds.rescore_pending()
             self.stdout.write(
                 f"{waiting} mark(s) waiting; re-scored {pending.marks} agency-month(s): "
                 f"{pending.scores} scores"
@@ -148,11 +147,6 @@ class Command(BaseCommand):
         )
 
     def handle_import_dvcqg(self, options: dict[str, Any]) -> None:
-        from django.core.exceptions import ValidationError
-
-        from dxgov.orgunits.models import Agency
-        from dxgov.scoring import actions
-
         if not options.get("agency"):
             raise CommandError("--import-dvcqg needs --agency CODE (the province's committee).")
         root = Agency.objects.filter(code=options["agency"]).first()

@@ -1,0 +1,1 @@
+"""Benchmark commands; no domain app imports this package."""

@@ -1,0 +1,1 @@
+"""Demo data and deterministic generators; no domain app imports this package."""

@@ -1,0 +1,1 @@
+"""Running the platform: the daily run across the domains, backup and restore."""
