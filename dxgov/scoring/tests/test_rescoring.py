@@ -20,16 +20,17 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from dxgov.dashboard.models import ChangeFeed, ChangeKind
-from dxgov.directives.jobs import run_daily
 from dxgov.dossiers import actions
 from dxgov.dossiers.models import SourceSystem
 from dxgov.dossiers.signals import after_batch
 from dxgov.dossiers.tests.conftest import make_record, make_source
-from dxgov.dossiers.tests.test_reliability import _free_port, _kill, _post, _serve
+from dxgov.dossiers.tests.test_reliability import _kill, _post, _serve
+from dxgov.operations.daily import run_daily
 from dxgov.orgunits.models import Agency
-from dxgov.scoring import aggregate
+from dxgov.scoring import aggregate, jobs, rounds
 from dxgov.scoring.jobs import prune_task_results, rescore_pending_task
 from dxgov.scoring.models import MonthCounts, RescoreMark, Score
+from dxgov.testing.serving import free_port
 
 JULY = date(2025, 7, 1)
 
@@ -60,17 +61,17 @@ def _scores() -> dict[tuple[Any, ...], tuple[Any, ...]]:
 @override_settings(DXGOV_RESCORE_SECONDS=2)
 def test_a_round_starts_at_the_next_multiple_of_the_interval() -> None:
     at = datetime(2026, 1, 5, 8, 0, 0, 500_000, tzinfo=UTC)
-    assert aggregate.next_round(at) == datetime(2026, 1, 5, 8, 0, 2, tzinfo=UTC)
+    assert jobs.next_round(at) == datetime(2026, 1, 5, 8, 0, 2, tzinfo=UTC)
     # Every batch of the same window shares the round; on the boundary, the next one.
-    assert aggregate.next_round(at + timedelta(seconds=1.4)) == aggregate.next_round(at)
+    assert jobs.next_round(at + timedelta(seconds=1.4)) == jobs.next_round(at)
     boundary = datetime(2026, 1, 5, 8, 0, 2, tzinfo=UTC)
-    assert aggregate.next_round(boundary) == boundary + timedelta(seconds=2)
+    assert jobs.next_round(boundary) == boundary + timedelta(seconds=2)
 
 
 @override_settings(DXGOV_RESCORE_SECONDS=0)
 def test_no_interval_means_a_round_as_soon_as_a_worker_takes_the_task() -> None:
     at = datetime(2026, 1, 5, 8, 0, 0, 123_000, tzinfo=UTC)
-    assert aggregate.next_round(at) == at
+    assert jobs.next_round(at) == at
 
 
 # --- in the database ------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def test_a_worker_cannot_start_a_round_a_batch_has_joined_until_the_batch_commit
     source, _token = make_source("PT-MOTCUA", "UBND-T25")
     _send(source, "b1", [make_record("P1")])
     task = _tasks().get()
-    due = aggregate.next_round(timezone.now())
+    due = jobs.next_round(timezone.now())
     DBTaskResult.objects.filter(id=task.id).update(run_after=due)
     claimed: list[Any] = []
 
@@ -189,7 +190,7 @@ def test_a_batch_rolled_back_leaves_no_mark_and_no_task() -> None:
 def test_a_batch_that_changes_no_count_marks_nothing() -> None:
     source, _token = make_source("PT-MOTCUA", "UBND-T25")
     _send(source, "b1", [make_record("R1")])
-    aggregate.rescore_pending()
+    rounds.rescore_pending()
     # A newer version whose counted fields are all the same.
     _send(source, "b2", [make_record("R1", updated_at="2025-07-09T10:00:00+07:00")])
     assert not RescoreMark.objects.exists()
@@ -200,9 +201,9 @@ def test_the_round_announces_new_scores_to_dashboards() -> None:
     source, _token = make_source("PT-MOTCUA", "UBND-T25")
     _send(source, "b1", [make_record("R1")])
     assert not ChangeFeed.objects.filter(kind=ChangeKind.SCORES).exists()
-    aggregate.rescore_pending()
+    rounds.rescore_pending()
     assert ChangeFeed.objects.filter(kind=ChangeKind.SCORES).count() == 1
-    aggregate.rescore_pending()  # nothing re-scored: nothing announced
+    rounds.rescore_pending()  # nothing re-scored: nothing announced
     assert ChangeFeed.objects.filter(kind=ChangeKind.SCORES).count() == 1
 
 
@@ -255,7 +256,7 @@ def test_rounds_at_the_same_moment_run_one_after_the_other(reference_data: None)
     def round_() -> None:
         try:
             gate.wait(timeout=10)
-            results.append(aggregate.rescore_pending())
+            results.append(rounds.rescore_pending())
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -286,7 +287,7 @@ def test_serve_runs_a_task_worker_that_rescores_after_a_batch(
     import json
 
     _source, token = make_source("PT-MOTCUA", "UBND-T25")
-    port = _free_port()
+    port = free_port()
     server = _serve(port, tmp_path, {"DXGOV_RESCORE_SECONDS": "1"})
     try:
         body = gzip.compress(
