@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 GENESIS_HASH = "0" * 64
 # The one definition of an event's hashed fields: record, ledger, the benchmark and the
 # standalone proof checker (docs/verify_proof.py, held equal by a test) all use this list.
@@ -41,6 +43,33 @@ def canonical(event: Mapping[str, Any]) -> bytes:
 
 def event_hash(event: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
+
+
+# Set on an event whose data held a value orjson would write differently without the hash
+# showing it (NaN and the infinities, which orjson writes as null): its hash is computed by
+# the canonical encoder only.
+CANONICAL_ONLY = "_canonical_only"
+
+
+def content_hash(event: Mapping[str, Any]) -> str:
+    """The event's hash as verification computes it: what event_hash gives, several times
+    faster (issue 23: ten million events verified in minutes).
+
+    orjson writes the canonical bytes (sorted keys, no spaces, UTF-8) for what events hold —
+    strings, integers, booleans, null, most floats. Where its bytes differ (a float such as
+    1e-07, which json writes `1e-07` and orjson `1e-7`) the hash differs from the stored one,
+    and the canonical encoder decides; where it refuses (an integer past 64 bits), too. A hash
+    that matches the stored one cannot come from other bytes (SHA-256), and orjson's bytes
+    read back as the same typed values, so a match means event_hash would match too."""
+    if not event.get(CANONICAL_ONLY):
+        body = {name: event[name] for name in HASHED_FIELDS}
+        try:
+            fast = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        except TypeError:  # orjson.JSONEncodeError is one
+            fast = ""
+        if fast == event.get("hash"):
+            return fast
+    return event_hash(event)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -47,9 +48,24 @@ def recording() -> bool:
     return _recording.get()
 
 
+def _number_as_stored(text: str) -> float | int:
+    """A JSON float as PostgreSQL's jsonb gives it back (a numeric, written without exponent):
+    an exponent form with an integral value (`1e+16`) comes back an integer, and negative zero
+    comes back zero. Hashing the value jsonb will return keeps the stored event verifiable."""
+    value = float(text)
+    if value == 0:
+        return 0.0
+    if value.is_integer() and ("e" in text or "E" in text):
+        return int(Decimal(text))
+    return value
+
+
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    # Store exactly what was hashed: dates, decimals and UUIDs become strings first.
-    plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    # Store exactly what was hashed: dates, decimals and UUIDs become strings first, and
+    # numbers take the form the database gives back.
+    plain: dict[str, Any] = json.loads(
+        json.dumps(data, cls=DjangoJSONEncoder), parse_float=_number_as_stored
+    )
     return plain
 
 

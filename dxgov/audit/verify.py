@@ -30,7 +30,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from dxgov.audit import merkle
-from dxgov.audit.chain import GENESIS_HASH, event_hash
+from dxgov.audit.chain import GENESIS_HASH, content_hash, event_hash
 from dxgov.audit.signing import signature_valid
 
 EVENT_KINDS = ("altered", "deleted", "inserted", "reordered")
@@ -279,9 +279,9 @@ def verify_stream(
     roots = RangeRoots(spans)
     missing_checkpoints: list[Problem] = []
     for event in events:
-        content_hash = event_hash(event)
-        scan.add(event, content_hash)
-        roots.add(int(event["seq"]), content_hash)
+        hashed = content_hash(event)
+        scan.add(event, hashed)
+        roots.add(int(event["seq"]), hashed)
         if event["event_type"] == CHECKPOINT_EVENT:
             gone = _checkpoint_gone(event, covered)
             if gone is not None:
@@ -360,14 +360,14 @@ def diagnose_events(events: Sequence[Event], head: tuple[int, str] | None) -> li
     """Every event-level finding, sorted by sequence number."""
     scan = ChainScan(head)
     for event in _in_order(events):
-        scan.add(event, event_hash(event))
+        scan.add(event, content_hash(event))
     return scan.finish()
 
 
 def _roots(events: Sequence[Event], spans: Iterable[Span]) -> dict[Span, tuple[str, str] | None]:
     roots = RangeRoots(spans)
     for event in _in_order(events):
-        roots.add(int(event["seq"]), event_hash(event))
+        roots.add(int(event["seq"]), content_hash(event))
     return roots.finish()
 
 
