@@ -3,6 +3,7 @@ what the canonical encoder and the ORM give, and no tampering slips through the 
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -104,6 +105,22 @@ def test_the_streamed_read_gives_what_the_orm_gives() -> None:
     assert list(ledger.iter_events(chunk_size=3)) == expected
     assert list(ledger.iter_events(after=2)) == expected[2:]
     assert ledger.verify_ledger().problems == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), json_values, max_size=5))
+def test_stored_data_is_read_as_json_reads_it(data: dict[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False)
+    event: dict[str, Any] = {}
+    ledger._data(event, text)
+    # Same values and types (1 and 1.0 and True differ in the encoding).
+    assert json.dumps(event["data"]) == json.dumps(json.loads(text))
+
+
+def test_a_long_integer_is_read_as_an_integer() -> None:
+    event: dict[str, Any] = {}
+    ledger._data(event, '{"n": -9223372036854775809, "m": 123456789012345678901234567890}')
+    assert event["data"] == {"n": -9223372036854775809, "m": 123456789012345678901234567890}
 
 
 def test_data_holding_nan_is_marked_for_the_canonical_encoder() -> None:
