@@ -20,7 +20,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -817,6 +817,27 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _store_view(
+    acting_user: Any, edition: Edition, view: compute.ViewResult, now: datetime
+) -> ResultSet:
+    """The view's result set, its rows replaced whole."""
+    result_set, _created = ResultSet.objects.update_or_create(
+        edition=edition,
+        view=view.view,
+        defaults={
+            "computed_at": now,
+            "computed_by": acting_user,
+            "definition_version": edition.version,
+            "provisional": view.provisional,
+            "units": len(view.rows),
+            "summary": view.summary,
+        },
+    )
+    StoredResult.objects.filter(result_set=result_set).delete()
+    _store_results(result_set, view.rows)
+    return result_set
+
+
 @dataclass
 class ComputeOutcome:
     views: dict[str, int] = field(default_factory=dict)  # view → units stored
@@ -835,28 +856,17 @@ def compute_edition(
     if acting_user is not None:
         _require_central(acting_user, _("Only central coordinators recompute an index."))
     started = time.perf_counter()
+    outcome = ComputeOutcome()
+    result_sets = []
+    now = timezone.now()
     with _gc_paused():
         found = compute.views(edition, views, today)
-    outcome = ComputeOutcome()
-    now = timezone.now()
-    result_sets = []
-    for view in found:
-        result_set, _created = ResultSet.objects.update_or_create(
-            edition=edition,
-            view=view.view,
-            defaults={
-                "computed_at": now,
-                "computed_by": acting_user,
-                "definition_version": edition.version,
-                "provisional": view.provisional,
-                "units": len(view.rows),
-                "summary": view.summary,
-            },
-        )
-        StoredResult.objects.filter(result_set=result_set).delete()
-        _store_results(result_set, view.rows)
-        outcome.views[view.view] = len(view.rows)
-        result_sets.append(result_set)
+        for view in found:
+            result_sets.append(_store_view(acting_user, edition, view, now))
+            outcome.views[view.view] = len(view.rows)
+        # Freed while the collector is paused: otherwise its first pass after the pause walks
+        # every one of the thousands of result objects (a tenth of a second for 3,321 units).
+        del found, view
     outcome.seconds = time.perf_counter() - started
     ResultSet.objects.filter(pk__in=[r.pk for r in result_sets]).update(seconds=outcome.seconds)
     record(

@@ -117,6 +117,9 @@ def _entered(
 # --- platform data -------------------------------------------------------------------------------
 
 
+_AGENCIES = "agencies"
+
+
 def _read(
     kind: SourceKind,
     argument: str,
@@ -128,7 +131,9 @@ def _read(
 ) -> dict[int, sources.Observation] | None:
     key = (kind, argument, series)
     if key not in cache:
-        agencies = [u.agency for u in units if u.agency is not None]
+        if _AGENCIES not in cache:  # the same list for every source (the sources memoise by it)
+            cache[_AGENCIES] = [u.agency for u in units if u.agency is not None]
+        agencies = cache[_AGENCIES]
         try:
             found = sources.read(kind, year, agencies, as_of, argument, memo=cache, series=series)
         except sources.Unavailable:
@@ -325,12 +330,25 @@ def _changes(rows: Sequence[UnitRow], last: Mapping[str, int]) -> None:
             row.change = last[row.unit.code] - row.rank
 
 
+# What the computation reads of a unit's agency (the sources: id, path, code; names shown): a
+# commune index loads thousands of units, and the agency's other columns would be built for
+# nothing.
+_AGENCY_FIELDS = ("agency__id", "agency__code", "agency__path", "agency__name")
+
+
+def _units(edition: Edition, view: str) -> Any:
+    unit_fields = [f.name for f in IndexUnit._meta.concrete_fields]
+    return (
+        IndexUnit.objects.filter(edition=edition, view=view)
+        .select_related("agency")
+        .only(*unit_fields, *_AGENCY_FIELDS)
+    )
+
+
 def view_as_was(
     edition: Edition, *, view: str = ResultView.AS_WAS, today: date | None = None
 ) -> ViewResult:
-    units = list(
-        IndexUnit.objects.filter(edition=edition, view=UnitView.AS_WAS).select_related("agency")
-    )
+    units = list(_units(edition, UnitView.AS_WAS))
     as_of = as_of_for(edition, today)
     results, behind, last = measured(
         edition,
@@ -355,9 +373,7 @@ def view_as_is(edition: Edition, measured_view: ViewResult) -> ViewResult:
     """Each new province from the plain mean of its predecessors' main-indicator values."""
     parsed = edition.parsed()
     mains = [n.code for n in parsed.scored_main_indicators()]
-    units = list(
-        IndexUnit.objects.filter(edition=edition, view=UnitView.AS_IS).select_related("agency")
-    )
+    units = list(_units(edition, UnitView.AS_IS))
     values = {row.unit.id: row.result.main_values(parsed) for row in measured_view.rows}
     successors: dict[Hashable, list[int]] = defaultdict(list)
     for row in measured_view.rows:
@@ -462,9 +478,7 @@ def preferred_view(edition: Edition) -> str:
 
 def missing_variants(edition: Edition) -> dict[str, dict[int, dict[str, float | None]]]:
     """Main-indicator values of the measured units under each missing-data rule (sensitivity)."""
-    units = list(
-        IndexUnit.objects.filter(edition=edition, view=UnitView.AS_WAS).select_related("agency")
-    )
+    units = list(_units(edition, UnitView.AS_WAS))
     parsed = edition.parsed()
     as_of = as_of_for(edition)
     out = {}

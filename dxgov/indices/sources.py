@@ -72,14 +72,19 @@ class Subtrees:
 
     def __init__(self, agencies: Iterable[Agency]) -> None:
         self.by_path = {agency.path: agency.id for agency in agencies}
+        self._owners: dict[str, int | None] = {}  # rows repeat a path once per month and status
 
     def owner(self, path: str) -> int | None:
+        if path in self._owners:
+            return self._owners[path]
+        found = None
         parts = path.strip("/").split("/")
         for end in range(len(parts), 0, -1):
             found = self.by_path.get("/" + "/".join(parts[:end]) + "/")
             if found is not None:
-                return found
-        return None
+                break
+        self._owners[path] = found
+        return found
 
 
 # Past this many agencies a query reads every row of the year and keeps the agencies' in
