@@ -56,7 +56,7 @@ Event = Mapping[str, Any]
 Span = tuple[int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """What the link check needs of one event, without its content."""
 
@@ -192,30 +192,34 @@ class RangeRoots:
 
     def __init__(self, spans: Iterable[Span]) -> None:
         self._waiting = sorted(set(spans), reverse=True)  # pop() gives the lowest seq_from
-        self._open: dict[Span, tuple[merkle.RootBuilder, int]] = {}  # builder, next seq
+        # Each open range's builder; the next sequence number it expects is its first plus
+        # the leaves it holds.
+        self._open: dict[Span, merkle.RootBuilder] = {}
         self.results: dict[Span, tuple[str, str] | None] = {}
 
     def add(self, seq: int, content_hash: str) -> None:
-        while self._waiting and self._waiting[-1][0] <= seq:
-            span = self._waiting.pop()
+        waiting = self._waiting
+        while waiting and waiting[-1][0] <= seq:
+            span = waiting.pop()
             if span[1] < span[0] or span[0] < seq:
                 self.results[span] = None  # empty, or its first event is absent
             else:
-                self._open[span] = (merkle.RootBuilder(), span[0])
+                self._open[span] = merkle.RootBuilder()
         if not self._open:
             return
         leaf = merkle.event_leaf(content_hash)
-        for span, (builder, expected) in list(self._open.items()):
-            if seq != expected:
+        closed: list[Span] = []
+        for span, builder in self._open.items():
+            if seq != span[0] + builder.size:
                 self.results[span] = None
-                del self._open[span]
+                closed.append(span)
                 continue
             builder.add(leaf)
             if seq == span[1]:
                 self.results[span] = (builder.root().hex(), content_hash)
-                del self._open[span]
-            else:
-                self._open[span] = (builder, expected + 1)
+                closed.append(span)
+        for span in closed:
+            del self._open[span]
 
     def finish(self) -> dict[Span, tuple[str, str] | None]:
         for span in [*self._open, *self._waiting]:
