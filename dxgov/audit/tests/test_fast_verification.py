@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dxgov.audit import ledger
-from dxgov.audit.chain import CANONICAL_ONLY, GENESIS_HASH, content_hash, event_hash
+from dxgov.audit.chain import (
+    CANONICAL_ONLY,
+    GENESIS_HASH,
+    STORED_FIELDS,
+    content_hash,
+    event_hash,
+)
 from dxgov.audit.models import AuditEvent, EventType
 from dxgov.audit.record import event_as_dict, record
 
@@ -97,6 +103,24 @@ ODD_DATA = [
 ]
 
 
+def test_the_reader_unpacks_the_stored_fields_in_their_order() -> None:
+    # iter_events names the row's columns one by one; they must be STORED_FIELDS, in order.
+    assert STORED_FIELDS == (
+        "seq",
+        "occurred_at",
+        "actor_id",
+        "actor_label",
+        "event_type",
+        "target_type",
+        "target_id",
+        "agency_id",
+        "data",
+        "reason",
+        "prev_hash",
+        "hash",
+    )
+
+
 @pytest.mark.django_db
 def test_the_streamed_read_gives_what_the_orm_gives() -> None:
     for data in ODD_DATA:
@@ -111,27 +135,22 @@ def test_the_streamed_read_gives_what_the_orm_gives() -> None:
 @given(st.dictionaries(st.text(), json_values, max_size=5))
 def test_stored_data_is_read_as_json_reads_it(data: dict[str, Any]) -> None:
     text = json.dumps(data, ensure_ascii=False)
-    event: dict[str, Any] = {}
-    ledger._data(event, text)
+    parsed, canonical_only = ledger._parse(text)
     # Same values and types (1 and 1.0 and True differ in the encoding).
-    assert json.dumps(event["data"]) == json.dumps(json.loads(text))
+    assert json.dumps(parsed) == json.dumps(json.loads(text)) and not canonical_only
 
 
 def test_a_long_integer_is_read_as_an_integer() -> None:
-    event: dict[str, Any] = {}
-    ledger._data(event, '{"n": -9223372036854775809, "m": 123456789012345678901234567890}')
-    assert event["data"] == {"n": -9223372036854775809, "m": 123456789012345678901234567890}
+    parsed, _exact = ledger._parse('{"n": -9223372036854775809, "m": 12345678901234567890123}')
+    assert parsed == {"n": -9223372036854775809, "m": 12345678901234567890123}
 
 
 def test_data_holding_nan_is_marked_for_the_canonical_encoder() -> None:
     # Neither database stores NaN (jsonb refuses it, SQLite's column checks JSON_VALID); should
     # one appear, the fast hash (which writes NaN as null) is not trusted with it.
-    event: dict[str, Any] = {}
-    ledger._data(event, '{"value": NaN}')
-    assert math.isnan(event["data"]["value"]) and event[CANONICAL_ONLY] is True
-    plain: dict[str, Any] = {}
-    ledger._data(plain, '{"value": null}')
-    assert plain == {"data": {"value": None}}
+    parsed, canonical_only = ledger._parse('{"value": NaN}')
+    assert math.isnan(parsed["value"]) and canonical_only
+    assert ledger._parse('{"value": null}') == ({"value": None}, False)
 
 
 @pytest.mark.django_db
@@ -148,3 +167,14 @@ def test_floats_the_database_rewrites_are_hashed_as_it_gives_them_back() -> None
     }
     assert content_hash(event) == event["hash"]
     assert ledger.verify_ledger().problems == []
+
+
+@pytest.mark.django_db
+def test_a_reader_that_stops_early_leaves_the_transaction_usable() -> None:
+    for n in range(5):
+        _record({"n": n})
+    with transaction.atomic():
+        events = ledger.iter_events(chunk_size=2)
+        first = next(events)
+        events.close()
+        assert AuditEvent.objects.filter(seq=first["seq"]).exists()

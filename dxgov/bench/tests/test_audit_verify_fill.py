@@ -26,3 +26,13 @@ def test_the_filled_ledger_verifies() -> None:
         "narrative": "Báo cáo tiến độ lần 3: đã hoàn thành các hạng mục",
         "percent": {"new": 4, "old": 3},
     }
+
+
+@pytest.mark.django_db
+def test_a_kept_ledger_is_reused_only_at_its_own_size() -> None:
+    for model in (AuditEvent, Checkpoint, ChainHead):
+        model.objects.all().delete()
+    assert audit_verify._kept(25) is None
+    audit_verify.fill(25, 10, signing.load_private_key(), [].append)
+    assert audit_verify._kept(25) == 2
+    assert audit_verify._kept(26) is None

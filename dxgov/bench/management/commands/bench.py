@@ -55,6 +55,11 @@ class Command(BaseCommand):
             "--keep", action="store_true", help="Leave the filled events in the database."
         )
         audit.add_argument(
+            "--reuse",
+            action="store_true",
+            help="Verify the events an earlier --keep run left (same count) instead of refilling.",
+        )
+        audit.add_argument(
             "--state-dossiers",
             type=int,
             default=0,
@@ -154,7 +159,8 @@ class Command(BaseCommand):
                         events=events,
                         interval=options["checkpoint_interval"],
                         repeat=options["verify_repeat"] or (3 if events <= 1_000_000 else 1),
-                        keep=options["keep"],
+                        keep=options["keep"] or options["reuse"],
+                        reuse=options["reuse"],
                         out=self.stdout.write,
                     )
                 except bench_verify.NotABenchmarkDatabase as exc:
