@@ -332,18 +332,21 @@ def task_on_time(
 ) -> dict[int, Observation]:
     subtrees = Subtrees(agencies)
     counted = (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE, TaskStatus.OVERDUE)
+    # Grouped by the lead agency's id, its path looked up here: joining the agencies to group
+    # by path cost the query half its time.
     rows = (
         Task.objects.filter(
             original_deadline__year=year,
             original_deadline__lte=as_of,
             status__in=counted,
         )
-        .values_list("lead_agency__path", "original_deadline__month", "status")
+        .values_list("lead_agency_id", "original_deadline__month", "status")
         .annotate(n=Count("pk"))
     )
+    paths = dict(Agency.objects.values_list("id", "path"))
     tally: dict[int, dict[int, list[int]]] = {a.id: {} for a in agencies}
-    for path, month, status, n in rows:
-        owner = subtrees.owner(path)
+    for lead_id, month, status, n in rows:
+        owner = subtrees.owner(paths.get(lead_id, ""))
         if owner is None:
             continue
         cell = tally[owner].setdefault(month, [0, 0])
