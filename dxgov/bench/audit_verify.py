@@ -368,6 +368,9 @@ def run(
             f"run{'s' if repeat > 1 else ''}, process start included) | {wall:.0f} s "
             f"({wall / 60:.1f} min) |",
             f"| its CPU time (user + system) | {cpu:.0f} s |",
+            "| each run: wall (CPU) | "
+            + ", ".join(f"{s:.0f} s ({c:.0f} s)" for s, c, _ in runs)
+            + " |",
             f"| events verified per second of wall time | {events / wall:,.0f} |",
             f"| events verified per CPU second of the verify process | {events / cpu:,.0f} |",
             f"| peak resident memory of the verify process (VmHWM) | {peak:.0f} MiB |",
