@@ -16,6 +16,7 @@ from dxgov.bench import reporting as reporting_bench
 from dxgov.bench import scoring as scoring_bench
 from dxgov.bench import state_verify as bench_state
 from dxgov.bench import tasks as bench
+from dxgov.bench import updates as updates_bench
 
 
 class Command(BaseCommand):
@@ -124,10 +125,25 @@ class Command(BaseCommand):
             help="Public investment: 20,000 projects and a year of weekly figures; the weekly "
             "table and portfolio pages, a 5,000-row bulk update (PostgreSQL 'bench' database).",
         )
+        updates = sub.add_parser(
+            "updates",
+            help="CPU of a newer version of a stored dossier against a new one (ingestion).",
+        )
+        updates.add_argument("--records", type=int, default=20_000)
+        updates.add_argument("--repeat", type=int, default=3)
+        updates.add_argument("--seed", type=int, default=2026)
         investments.add_argument("--projects", type=int, default=20_000)
         investments.add_argument("--repeat", type=int, default=30)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "updates":
+            updates_bench.main(
+                records=options["records"],
+                repeat=options["repeat"],
+                seed=options["seed"],
+                out=self.stdout.write,
+            )
+            return
         if options["what"] == "investments":
             try:
                 investments_bench.main(
