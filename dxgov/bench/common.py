@@ -13,13 +13,26 @@ import re
 import sqlite3
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
 BENCHMARKS_FILE = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
+
+
+class Rollback(Exception):
+    """Raised inside a benchmark's transaction to undo what it wrote for the run."""
+
+
+def on_postgresql(command: str, tables: Sequence[str]) -> None:
+    """`VACUUM ANALYZE` or `ANALYZE` the tables a run touches, on PostgreSQL (elsewhere
+    nothing): a production database is kept so by autovacuum, and a run's rolled-back rows
+    would leave the next run dead versions to step over."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"{command} {', '.join(tables)}")
 
 
 def timed(call: Callable[[], object], repeat: int, warmup: int = 2) -> list[float]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 from django.db import transaction
 
-from dxgov.bench.common import machine, write_section
+from dxgov.bench.common import Rollback, machine, write_section
 from dxgov.core import text
 from dxgov.forecasting import forecast as fc
 from dxgov.forecasting.actions import recompute_forecasts
@@ -25,10 +25,6 @@ from dxgov.indicators.models import Indicator, Target, TargetState, ValueType
 from dxgov.orgunits.actions import load_orgunits
 from dxgov.orgunits.models import Agency, OrgUnit
 from dxgov.reporting.models import DataValue
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _provinces() -> list[Agency]:
@@ -138,8 +134,8 @@ def main(*, indicators: int, months: int, out: Callable[[str], None]) -> None:
             figures["provinces"] = len(provinces)
             statuses = ", ".join(f"{k} {v}" for k, v in summary.by_status.items())
             assert Forecast.objects.count() == summary.series
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     seconds = figures["recompute"]
     series = int(figures["series"])

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
-from dxgov.bench.common import machine, write_section
+from dxgov.bench.common import Rollback, machine, on_postgresql, write_section
 from dxgov.directives.models import Directive, DirectiveKind, Task, TaskStatus
 from dxgov.indices import actions, definition, sensitivity
 from dxgov.indices.models import Edition, IndexUnit
@@ -39,10 +39,6 @@ from dxgov.scoring.qd766 import DEFAULT_RULESET
 
 YEAR = 2026
 COMMUNE_EDITION = "bench-commune-2026"
-
-
-class _Rollback(Exception):
-    pass
 
 
 def commune_document() -> dict[str, Any]:
@@ -129,23 +125,8 @@ def _editions() -> list[Edition]:
     ]
 
 
-# The tables the run writes and reads: a production database keeps them vacuumed and analysed
-# (autovacuum); the run's own rows are rolled back, so without this each run would leave the
-# next one dead rows to step over.
+# The tables the run writes and reads (common.on_postgresql says why they are vacuumed).
 _TABLES = ("directives_task", "scoring_score", "indices_unitresult", "indices_resultset")
-
-
-def _vacuum() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {', '.join(_TABLES)}")
-
-
-def _analyze() -> None:
-    """Statistics over the seeded rows (ANALYZE sees this transaction's own)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(_TABLES)}")
 
 
 def _seed(units: list[IndexUnit]) -> dict[str, int]:
@@ -256,12 +237,12 @@ def main(*, repeat: int, out: Callable[[str], None]) -> None:
     sizes: dict[str, int] = {}
     seeded: dict[str, int] = {}
     try:
-        _vacuum()
+        on_postgresql("VACUUM ANALYZE", _TABLES)
         with transaction.atomic():
             found = _editions()
             units = list(IndexUnit.objects.filter(edition__in=found, view="as_was"))
             seeded = _seed(units)
-            _analyze()
+            on_postgresql("ANALYZE", _TABLES)  # ANALYZE sees the seeded rows
             for edition in found:
                 sizes[edition.code] = IndexUnit.objects.filter(
                     edition=edition, view="as_was"
@@ -289,8 +270,8 @@ def main(*, repeat: int, out: Callable[[str], None]) -> None:
                 if run:
                     timings.setdefault("all", []).append(total)
                     timings.setdefault("cpu", []).append(cpu_total)
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     load = os.getloadavg()[0]
     median = {key: statistics.median(values) for key, values in timings.items()}

@@ -34,16 +34,12 @@ from django.utils import timezone
 
 from dxgov.accounts.models import User
 from dxgov.bench import programme_corpus as corpus
-from dxgov.bench.common import machine, write_section
+from dxgov.bench.common import Rollback, machine, write_section
 from dxgov.indicators.models import Indicator
 from dxgov.orgunits.models import Agency
 from dxgov.programmes import actions, detection, overlap, quality, segment
 from dxgov.programmes.models import DocumentKind, OverlapDocument, OverlapRun
 from dxgov.testing import programmes as make
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _load() -> str:
@@ -126,8 +122,8 @@ def _incremental(
             cpu_seconds = time.process_time() - cpu
             latest = OverlapRun.objects.defer("index").first()
             pairs = latest.pairs if latest else 0
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     return seconds, cpu_seconds, pairs, storing
 

@@ -37,7 +37,7 @@ from django_tasks_db.models import DBTaskResult
 
 from dxgov.accounts.models import User
 from dxgov.audit.record import audit_disabled
-from dxgov.bench.common import machine, median_p95, write_section
+from dxgov.bench.common import machine, median_p95, on_postgresql, write_section
 from dxgov.core.holidays import calendar_for
 from dxgov.demo import dossiers as generate
 from dxgov.demo import scoring as demo
@@ -428,14 +428,8 @@ def _vacuum(out: Out) -> None:
     if connection.vendor != "postgresql":
         return
     begun = time.perf_counter()
-    with connection.cursor() as cursor:
-        for table in (
-            "dossiers_dossier",
-            "scoring_monthcounts",
-            "scoring_procedureusage",
-            "scoring_score",
-        ):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+    tables = ("dossiers_dossier", "scoring_monthcounts", "scoring_procedureusage", "scoring_score")
+    on_postgresql("VACUUM ANALYZE", tables)
     out(f"  tables vacuumed in {time.perf_counter() - begun:.0f} s")
 
 

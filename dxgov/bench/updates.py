@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 from django.db import transaction
 
-from dxgov.bench.common import machine, write_section
+from dxgov.bench.common import Rollback, machine, write_section
 from dxgov.bench.scoring import _plan, _ready, _records, cpu_seconds
 from dxgov.dossiers import actions as dossier_actions
 from dxgov.dossiers import decoding
@@ -32,10 +32,6 @@ from dxgov.dossiers.models import SourceSystem
 
 Out = Callable[[str], None]
 BATCH = 5_000
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _moved(record: dict[str, Any], stamp: datetime) -> dict[str, Any]:
@@ -53,6 +49,8 @@ def _moved(record: dict[str, Any], stamp: datetime) -> dict[str, Any]:
 
 
 def _cpu() -> tuple[float, float]:
+    """CPU seconds so far of this process and of PostgreSQL's (no server process here: -1
+    matches no process group)."""
     found = cpu_seconds(-1)
     return found.get("bench client", 0.0), found.get("PostgreSQL", 0.0)
 
@@ -112,8 +110,8 @@ def run(*, records: int, repeat: int, seed: int, out: Out) -> dict[str, list[dic
             with transaction.atomic():
                 inserted = _phase(new_bodies, "new")
                 updated = _phase(moved_bodies, "moved")
-                raise _Rollback
-        except _Rollback:
+                raise Rollback
+        except Rollback:
             pass
         finally:
             gc.unfreeze()
