@@ -403,6 +403,21 @@ def programme_document(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the review -----------------------------------------------------------------------------
 
 
+def _review_refused(
+    request: HttpRequest, programme: Programme, exc: ValidationError
+) -> HttpResponse:
+    """The review page again with the refusal's messages beside what was typed (422)."""
+    errors = _errors(exc)
+    context = _review_context(
+        request,
+        programme,
+        errors=errors,
+        typed=request.POST.dict(),
+        error_summary=_summary(errors),
+    )
+    return render(request, "programmes/review.html", context, status=422)
+
+
 def _review_context(request: HttpRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
     facts = actions.facts_of(programme)
     pairs = reads.overlaps_of(programme)
@@ -465,15 +480,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Checklist saved."))
         except ValidationError as exc:
-            errors = _errors(exc)
-            context = _review_context(
-                request,
-                programme,
-                errors=errors,
-                typed=request.POST.dict(),
-                error_summary=_summary(errors),
-            )
-            return render(request, "programmes/review.html", context, status=422)
+            return _review_refused(request, programme, exc)
         except TransitionNotAllowed as exc:
             return _conflict(request, programme, exc)
         return HttpResponseRedirect(reverse("programmes:review", args=[pk]))
@@ -492,15 +499,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.return_programme(acting_user=request.user, programme=programme, comments=comments)
     except ValidationError as exc:
-        errors = _errors(exc)
-        context = _review_context(
-            request,
-            programme,
-            errors=errors,
-            typed=request.POST.dict(),
-            error_summary=_summary(errors),
-        )
-        return render(request, "programmes/review.html", context, status=422)
+        return _review_refused(request, programme, exc)
     except TransitionNotAllowed as exc:
         return _conflict(request, programme, exc)
     messages.success(request, _("Returned to the owner with your comments."))
@@ -523,15 +522,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
             decision_date=day,
         )
     except ValidationError as exc:
-        found = _errors(exc)
-        context = _review_context(
-            request,
-            programme,
-            errors=found,
-            typed=request.POST.dict(),
-            error_summary=_summary(found),
-        )
-        return render(request, "programmes/review.html", context, status=422)
+        return _review_refused(request, programme, exc)
     except TransitionNotAllowed as exc:
         return _conflict(request, programme, exc)
     messages.success(request, _("Approved: its tasks are assigned and its goals are targets."))
